@@ -1,0 +1,52 @@
+"""What the SOQL engine (and anything else that reads) needs from an org: schemas and rows.
+
+The org runtime implements both protocols over its per-org SQLite state; tests implement them over
+plain dicts. Keeping reads behind these two small interfaces lets the query engine be written and
+tested on its own.
+
+Row values use the **wire form** Salesforce's REST API returns in JSON:
+
+* text, picklist, e-mail, phone, url, id, reference → ``str``; multipicklist → ``"A;B"``
+* boolean → ``bool``; int → ``int``; double/currency/percent → ``int`` or ``float``
+* date → ``"2024-01-31"``; datetime → ``"2024-01-31T10:00:00.000+0000"`` (UTC); time → ``"10:00:00.000Z"``
+* missing / null → ``None`` (rows carry every field of the object, ``None`` when empty)
+* Ids are always the 18-character form.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Collection, Iterable, Iterator, Protocol
+
+from emulators.salesforce.schema.model import ObjectSchema
+
+__all__ = ["SchemaProvider", "RecordSource", "Row"]
+
+Row = dict[str, Any]
+
+
+class SchemaProvider(Protocol):
+    def get(self, sobject: str) -> ObjectSchema | None:
+        """The schema of ``sobject`` (name matched case-insensitively), or None when it does not exist."""
+
+    def names(self) -> Iterable[str]:
+        """Every sObject name the org has."""
+
+
+class RecordSource(Protocol):
+    def scan(
+        self,
+        sobject: str,
+        *,
+        include_deleted: bool = False,
+        ids: Collection[str] | None = None,
+    ) -> Iterator[Row]:
+        """Rows of ``sobject`` in creation order (optionally only those whose Id is in ``ids``).
+
+        Deleted rows (``IsDeleted`` true, in the recycle bin) appear only with ``include_deleted``.
+        """
+
+    def fetch(self, ids: Collection[str]) -> dict[str, tuple[str, Row]]:
+        """Rows by Id across sObject types: ``{id18: (sobject_name, row)}``; unknown Ids are absent."""
+
+    def count(self, sobject: str, *, include_deleted: bool = False) -> int:
+        """How many rows ``sobject`` has."""
