@@ -94,7 +94,7 @@ def generate(out: Path, *, records: int, seed: int, rates: Mapping[DefectKind, f
     roster = people.technicians(ctx, counts["technicians"], emails, domain); step("technicians")
     people.parts(ctx, counts["parts"]); step("parts")
     people.clients(ctx, counts["clients"], emails); step("clients")
-    people.locations(ctx, counts["locations"], orphans); step("locations")
+    people.locations(ctx, counts["locations"]); step("locations")
     people.contacts(ctx, counts["client_contacts"], emails, orphans); step("client_contacts")
     work.contracts(ctx, counts["contracts"]); step("contracts")
     work.assets(ctx, counts["assets"], orphans); step("assets")

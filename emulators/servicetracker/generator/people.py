@@ -179,15 +179,23 @@ def clients(ctx: Context, count: int, emails: Emails) -> None:
     ctx.counts["clients"] = count
 
 
-def locations(ctx: Context, count: int, orphans: Orphans) -> None:
+def locations(ctx: Context, count: int) -> None:
     rng = ctx.rng("locations")
     n_clients = ctx.counts["clients"]
-    multi = []
-    for c in range(n_clients):
-        if ctx.log.hit(DefectKind.MULTI_SITE_CLIENT, rng.random()) and count > n_clients:
-            multi.append(c)
-            ctx.log.add(DefectKind.MULTI_SITE_CLIENT, {"resource": "clients", "id": record_id("cl", c + 1)})
-    per_client = allocate(count, n_clients, rng, minimum=1, eligible=multi)
+    extras = count - n_clients
+    rate = ctx.log.rates.get(DefectKind.MULTI_SITE_CLIENT, 0.0)
+    multi = [c for c in range(n_clients) if rng.random() < rate]
+    if not multi and extras > 0:  # the planned sites must land somewhere: one multi-site client at least
+        multi = [0]
+    multi = multi[:max(extras, 0)]  # every multi-site client gets at least one extra site
+    per_client = array("l", [1]) * n_clients
+    for c in multi:
+        per_client[c] += 1
+    for c in rng.choices(multi, k=extras - len(multi)) if multi else ():
+        per_client[c] += 1
+    for c in multi:
+        ctx.log.add(DefectKind.MULTI_SITE_CLIENT, {"resource": "clients", "id": record_id("cl", c + 1),
+                                                   "locations": per_client[c]})
     ctx.columns["loc_start"] = prefix(per_client)
     out = ctx.writer("locations")
     site_types = ("head_office", "branch", "warehouse", "residence", "plant", "store", "other")
@@ -209,7 +217,6 @@ def locations(ctx: Context, count: int, orphans: Orphans) -> None:
                                             "Roof access via ladder in mechanical room. Fall protection required.")),
                 "time_zone": ctx.tz_name,
             }
-            orphans.maybe(rng, "locations", record, "client_id", "clients", "cl")
             field_defects(ctx, rng, "locations", record, required=("name",), long=("name",))
             out.write(record)
     out.close()

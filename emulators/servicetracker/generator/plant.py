@@ -25,7 +25,7 @@ def overlong(base: str, max_length: int, rng: random.Random) -> str:
     """An ASCII string longer than ``max_length`` that starts like ``base``."""
     target = max_length + rng.randint(1, 80)
     parts = [base or "Untitled"]
-    while sum(len(p) + 3 for p in parts) < target:
+    while len(" - ".join(parts)) < target:
         parts.append(rng.choice(_FILLER))
     return " - ".join(parts)[:target]
 
