@@ -137,8 +137,9 @@ def work_orders(ctx: Context, count: int, orphans: Orphans) -> None:
                                    eligible=[c for c in range(n_clients) if per_client[c] > 0])
     pr_start = cols["pr_start"] = prefix(projects_per_client)
     primary = cols["project_primary"] = array("l", [-1]) * pr_start[n_clients]
-    wo_client, wo_asset, wo_tech, wo_created = (ctx.column(name) for name in
-                                                ("wo_client", "wo_asset", "wo_tech", "wo_created"))
+    # 4-byte columns: indexes and record numbers of a 2,000,000-record tenant fit easily
+    wo_client, wo_asset, wo_tech = (ctx.column(name, "i") for name in ("wo_client", "wo_asset", "wo_tech"))
+    wo_created = ctx.column("wo_created", "q")
     out = ctx.writer("work_orders")
     n = 0
     for c in range(n_clients):
