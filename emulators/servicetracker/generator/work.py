@@ -146,7 +146,8 @@ def work_orders(ctx: Context, count: int, orphans: Orphans) -> None:
         for _ in range(per_client[c]):
             n += 1
             rid = record_id("wo", n)
-            created, created_at, updated_at = ctx.timestamps(rng, "work_orders", rid)
+            moments = ctx.moments(rng, "work_orders", rid)
+            created = moments.created
             wo_type = rng.choice(_TYPES)
             status = rng.choice(("completed",) * 6 + ("closed",) * 3 + ("new", "scheduled", "dispatched", "in_progress",
                                                                           "on_hold", "cancelled"))
@@ -163,8 +164,11 @@ def work_orders(ctx: Context, count: int, orphans: Orphans) -> None:
             if rng.random() < 0.7:
                 description = f"{rng.choice(vocab.SYMPTOMS).capitalize()}. Reported by site contact by " \
                               f"{rng.choice(('phone', 'e-mail', 'portal'))}."
+            completed = min(end, ctx.as_of_s) if status in ("completed", "closed") else None
+            # a work order is last touched no earlier than its completion
+            updated = max(moments.updated, completed or 0)
             record = {
-                "id": rid, "created_at": created_at, "updated_at": updated_at,
+                "id": rid, "created_at": ctx.stamp(created, moments.zone), "updated_at": ctx.stamp(updated, moments.zone),
                 "custom_fields": custom_values(RESOURCE_FIELDS["work_orders"], rng, ctx, created),
                 "number": f"WO-{n:07d}", "type": wo_type, "status": status,
                 "priority": rng.choice(("low", "normal", "normal", "normal", "high", "urgent")),
@@ -175,7 +179,7 @@ def work_orders(ctx: Context, count: int, orphans: Orphans) -> None:
                 "project_id": project,
                 "scheduled_start": ctx.stamp(start) if status != "new" else None,
                 "scheduled_end": ctx.stamp(end) if status != "new" else None,
-                "completed_at": ctx.stamp(min(end, ctx.as_of_s)) if status in ("completed", "closed") else None,
+                "completed_at": ctx.stamp(completed) if completed is not None else None,
                 "source": rng.choice(("phone", "email", "portal", "mobile", "recurring_schedule")),
             }
             if log.hit(DefectKind.NON_ASCII_TEXT, rng.random()):
