@@ -37,6 +37,7 @@ from emulators.salesforce.catalog.record_types import (
     MASTER_RECORD_TYPE_ID,
     RecordTypeInfo,
     supports_record_types,
+    with_record_type_field,
 )
 from emulators.salesforce.catalog.standard_catalog import STANDARD_OBJECT_NAMES, standard_schemas
 
@@ -61,6 +62,7 @@ __all__ = [
     "RecordTypeInfo",
     "MASTER_RECORD_TYPE_ID",
     "supports_record_types",
+    "with_record_type_field",
     "CatalogError",
     "CustomSpecError",
     "CatalogDataError",

@@ -20,6 +20,7 @@ from emulators.salesforce.catalog import (
     link_child_relationships,
     standard_schemas,
     with_audit_fields_writable,
+    with_record_type_field,
 )
 
 
@@ -164,3 +165,17 @@ def test_standard_schemas_returns_a_fresh_map_of_immutable_schemas():
     with pytest.raises(AttributeError):
         second["Case"].name = "Other"  # type: ignore[misc]
     assert replace(second["Case"], label="X").label == "X" and second["Case"].label == "Case"
+
+
+def test_record_type_field_is_added_like_salesforce_shapes_it():
+    schemas = standard_schemas()
+    recorded_shape = describe_sobject(schemas["Account"])["fields"]
+    account_rt = next(f for f in recorded_shape if f["name"] == "RecordTypeId")
+    contact = with_record_type_field(schemas["Contact"])
+    names = [f.name for f in contact.fields]
+    assert names.index("RecordTypeId") == names.index("Name") + 1
+    added = next(f for f in describe_sobject(contact)["fields"] if f["name"] == "RecordTypeId")
+    assert added == account_rt | {"label": added["label"]} and added["label"] == "Record Type ID"
+    assert with_record_type_field(schemas["Account"]) is schemas["Account"]
+    with pytest.raises(CatalogError, match="User does not support record types"):
+        with_record_type_field(schemas["User"])
