@@ -179,3 +179,9 @@ def test_record_type_field_is_added_like_salesforce_shapes_it():
     assert with_record_type_field(schemas["Account"]) is schemas["Account"]
     with pytest.raises(CatalogError, match="User does not support record types"):
         with_record_type_field(schemas["User"])
+
+
+def test_api_version_may_be_given_with_its_v():
+    schema = standard_schemas()["Case"]
+    assert describe_sobject(schema, api_version="v61.0") == describe_sobject(schema, api_version="61.0")
+    assert describe_sobject(schema, api_version="v61.0")["urls"]["sobject"] == "/services/data/v61.0/sobjects/Case"
