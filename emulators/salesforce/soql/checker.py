@@ -3,6 +3,7 @@
 Resolves every name against the org's schemas and raises the error Salesforce would:
 
 * ``INVALID_TYPE``   unknown sObject; unknown child relationship in a sub-query's FROM
+* ``INVALID_TYPE_FOR_OPERATION`` an sObject whose describe says it is not queryable
 * ``INVALID_FIELD``  unknown field or relationship; non-filterable / non-sortable / non-groupable
                      fields; a value of the wrong type
 * ``INVALID_QUERY_FILTER_OPERATOR`` LIKE / INCLUDES / ordering operators on the wrong types; bad Ids
@@ -51,11 +52,13 @@ def compile_query(text: str, schemas: SchemaProvider) -> CompiledQuery:
 
 def compile_parsed(query: Query, schemas: SchemaProvider) -> CompiledQuery:
     schema = schemas.get(query.sobject)
-    if schema is None or not schema.queryable:
+    if schema is None:
         raise SoqlError(
             ErrorCode.INVALID_TYPE,
             located_message(query.text, query.sobject_pos, Messages.no_such_type(query.sobject)),
         )
+    if not schema.queryable:
+        raise SoqlError(ErrorCode.INVALID_TYPE_FOR_OPERATION, Messages.not_queryable(schema.name))
     return _Checker(schemas).level(query, schema, nested=False)
 
 
