@@ -42,9 +42,9 @@ describe casing)::
                   N_DAYS_AGO and the WEEKS/MONTHS/QUARTERS/YEARS/FISCAL_QUARTERS/FISCAL_YEARS forms
     order      := (path | aggregate) [ASC|DESC] [NULLS FIRST|LAST]
 
-Not supported (refused as MALFORMED_QUERY): date functions (CALENDAR_YEAR …), FORMAT(), toLabel(),
-convertCurrency(), FIELDS(), DISTANCE/GEOLOCATION, bind variables, WITH DATA CATEGORY. ROLLUP and
-CUBE are accepted and grouped like a plain GROUP BY (no subtotal rows).
+``GROUP BY ROLLUP(…)`` and ``CUBE(…)`` produce Salesforce's subtotal rows (GROUPING() is not
+supported). Not supported (refused as MALFORMED_QUERY): date functions (CALENDAR_YEAR …),
+FORMAT(), toLabel(), convertCurrency(), DISTANCE/GEOLOCATION, bind variables, WITH DATA CATEGORY.
 """
 
 from __future__ import annotations
