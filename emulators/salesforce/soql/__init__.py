@@ -24,7 +24,8 @@ describe casing)::
                   [WHERE cond] [WITH name] [GROUP BY [ROLLUP|CUBE] (paths)] [HAVING cond]
                   [ORDER BY order {, order}] [LIMIT int] [OFFSET int]
                   [FOR VIEW|REFERENCE|UPDATE {, …}] [UPDATE TRACKING|VIEWSTAT]
-    item       := path | aggregate [alias] | ( query ) | typeof
+    item       := path | aggregate [alias] | ( query ) | typeof | FIELDS(ALL|STANDARD|CUSTOM)
+                                                    (ALL/CUSTOM need LIMIT ≤ 200)
     path       := name {. name}                     up to 5 relationship hops
     aggregate  := COUNT() | COUNT(path) | COUNT_DISTINCT(path) | MIN(path) | MAX(path)
                 | SUM(path) | AVG(path)             unaliased ones are named expr0, expr1, …

@@ -133,8 +133,10 @@ def check_aggregate(
                 raise SoqlError(ErrorCode.MALFORMED_QUERY, Messages.not_grouped(item.text))
             output.append(GroupColumn(path.name, path))
             internal_of[len(output) - 1] = group.name
-        else:
-            raise SoqlError(ErrorCode.MALFORMED_QUERY, Messages.not_grouped(type(item).__name__))
+        else:  # TYPEOF, a sub-query or FIELDS() cannot be grouped
+            raise SoqlError(
+                ErrorCode.MALFORMED_QUERY, located_message(text, item.pos, Messages.unexpected_token(text[item.pos:].split()[0]))
+            )
 
     def aggregate_path(agg: Aggregate) -> ResolvedPath:
         col = add_aggregate(agg, None)

@@ -38,11 +38,12 @@ from emulators.salesforce.soql.plan import (
     TypeOfColumn,
 )
 from emulators.salesforce.soql.resolve import NAME_ENTITY, Resolver, make_getter
-from emulators.salesforce.soql.syntax import Aggregate, FieldPath, Query, SubQuery, TypeOf
+from emulators.salesforce.soql.syntax import Aggregate, FieldPath, FieldsMacro, Query, SelectItem, SubQuery, TypeOf
 
-__all__ = ["compile_query", "compile_parsed", "MAX_OFFSET"]
+__all__ = ["compile_query", "compile_parsed", "MAX_OFFSET", "FIELDS_MAX_LIMIT"]
 
 MAX_OFFSET = 2000
+FIELDS_MAX_LIMIT = 200
 
 
 def compile_query(text: str, schemas: SchemaProvider) -> CompiledQuery:
@@ -76,7 +77,7 @@ class _Checker:
         select_chains: set[tuple[str, ...]] = set()
         children: list[ChildColumn] = []
         seen: set[str] = set()
-        for item in query.select:
+        for item in _expand_fields(query, schema):
             if isinstance(item, FieldPath):
                 path = resolver.resolve(item)
                 if path.key in seen:
@@ -226,6 +227,26 @@ class _Checker:
             return compiled
 
         return compile_inner
+
+
+def _expand_fields(query: Query, schema: ObjectSchema) -> list[SelectItem]:
+    """The SELECT list with ``FIELDS(…)`` replaced by the fields it stands for.
+
+    A field that FIELDS() brings in and the query also names explicitly is selected once.
+    """
+    explicit = {i.text.lower() for i in query.select if isinstance(i, FieldPath)}
+    items: list[SelectItem] = []
+    for item in query.select:
+        if not isinstance(item, FieldsMacro):
+            items.append(item)
+            continue
+        if item.kind != "STANDARD" and (query.limit is None or query.limit > FIELDS_MAX_LIMIT):
+            raise SoqlError(ErrorCode.MALFORMED_QUERY, Messages.fields_limit())
+        for f in schema.fields:
+            if (item.kind == "ALL" or f.custom == (item.kind == "CUSTOM")) and f.name.lower() not in explicit:
+                explicit.add(f.name.lower())
+                items.append(FieldPath((f.name,), (item.pos,)))
+    return items
 
 
 def _add_chains(chains: set[tuple[str, ...]], refs: tuple[str, ...]) -> None:

@@ -209,5 +209,9 @@ class Messages:
         return "COUNT() and other fields or aggregate functions cannot be used together"
 
     @staticmethod
+    def fields_limit() -> str:
+        return "The SOQL FIELDS function must have a LIMIT of at most 200"
+
+    @staticmethod
     def invalid_locator() -> str:
         return "invalid query locator"

@@ -17,6 +17,7 @@ from emulators.salesforce.soql.syntax import (
     Comparison,
     Condition,
     FieldPath,
+    FieldsMacro,
     Literal,
     LiteralKind,
     Not,
@@ -220,6 +221,12 @@ class _Parser:
             return SubQuery(sub, tok.pos)
         if tok.is_word("TYPEOF") and self.peek().kind is TokenKind.IDENT:
             return self.typeof()
+        if tok.is_word("FIELDS") and self.peek().is_op("("):
+            self.advance()
+            self.advance()
+            kind = self.word("ALL", "STANDARD", "CUSTOM").value.upper()
+            self.op(")")
+            return FieldsMacro(kind, tok.pos)
         if tok.kind is TokenKind.IDENT and self.peek().is_op("("):
             agg = self.aggregate()
             if self.tok.kind is TokenKind.IDENT and not self.tok.is_word("FROM"):

@@ -28,6 +28,7 @@ __all__ = [
     "TypeOfWhen",
     "TypeOf",
     "SubQuery",
+    "FieldsMacro",
     "Comparison",
     "SemiJoin",
     "Not",
@@ -115,6 +116,14 @@ class SubQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldsMacro:
+    """``FIELDS(ALL)``, ``FIELDS(STANDARD)``, ``FIELDS(CUSTOM)``."""
+
+    kind: str  # upper case
+    pos: int
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """``field op value``; op is one of = != < > <= >= LIKE IN NOT IN INCLUDES EXCLUDES (``<>`` becomes !=)."""
 
@@ -183,6 +192,6 @@ class Query:
     pos: int = 0
 
 
-SelectItem = Union[FieldPath, Aggregate, TypeOf, SubQuery]
+SelectItem = Union[FieldPath, Aggregate, TypeOf, SubQuery, FieldsMacro]
 Condition = Union[Comparison, SemiJoin, Not, And, Or]
 Value = Union[Literal, ValueList]

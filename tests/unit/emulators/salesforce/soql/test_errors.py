@@ -283,3 +283,10 @@ def test_nested_child_subquery_is_refused(org) -> None:  # type: ignore[no-untyp
     err = refuse(org, "SELECT Id, (SELECT Id, (SELECT Id FROM Tasks) FROM Contacts) FROM Account")
     assert err.error_code == "MALFORMED_QUERY"
     assert err.message.endswith("unexpected token: '('")
+
+
+def test_non_field_items_in_aggregate_queries(org) -> None:  # type: ignore[no-untyped-def]
+    err = refuse(org, "SELECT COUNT(Id), (SELECT Id FROM Contacts) FROM Account")
+    assert (err.error_code, err.message.splitlines()[-1]) == ("MALFORMED_QUERY", "unexpected token: '(SELECT'")
+    err = refuse(org, "SELECT COUNT(Id), FIELDS(ALL) FROM Account LIMIT 1")
+    assert err.message.splitlines()[-1] == "unexpected token: 'FIELDS(ALL)'"
