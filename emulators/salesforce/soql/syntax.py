@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Union
 
+from emulators.salesforce.soql.vocabulary import AggregateFunction, Operator
+
 __all__ = [
     "LiteralKind",
     "Literal",
@@ -87,7 +89,7 @@ class FieldPath:
 class Aggregate:
     """``COUNT()`` (arg None), ``COUNT(Id)``, ``COUNT_DISTINCT``, ``MIN``, ``MAX``, ``SUM``, ``AVG``."""
 
-    function: str  # upper case
+    function: AggregateFunction
     arg: FieldPath | None
     alias: str | None
     pos: int
@@ -128,7 +130,7 @@ class Comparison:
     """``field op value``; op is one of = != < > <= >= LIKE IN NOT IN INCLUDES EXCLUDES (``<>`` becomes !=)."""
 
     left: FieldPath | Aggregate
-    op: str
+    op: Operator
     value: Literal | ValueList
     pos: int
     op_pos: int
