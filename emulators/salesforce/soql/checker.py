@@ -206,6 +206,11 @@ class _Checker:
                 located_message(sub.text, sub.sobject_pos, Messages.bad_child_relationship(sub.sobject)),
             )
         compiled = self.level(sub, child, nested=True)
+        if compiled.aggregate is not None:  # aggregates and GROUP BY have no place in a relationship query
+            first = next((i for i in sub.select if isinstance(i, Aggregate)), None)
+            pos = first.pos if first is not None else sub.group_by[0].pos
+            word = sub.text[pos:].split("(")[0].split()[0]
+            raise SoqlError(ErrorCode.MALFORMED_QUERY, located_message(sub.text, pos, Messages.unexpected_token(word)))
         return ChildColumn(rel.relationship_name or sub.sobject, compiled, rel.field)
 
     def semi_join_compiler(self, resolver: Resolver, outer: ObjectSchema):  # type: ignore[no-untyped-def]

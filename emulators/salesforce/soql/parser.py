@@ -77,7 +77,8 @@ class _Parser:
     def unexpected(self, tok: Token | None = None) -> SoqlError:
         tok = tok or self.tok
         shown = "<EOF>" if tok.kind is TokenKind.EOF else tok.raw
-        return SoqlError(ErrorCode.MALFORMED_QUERY, located_message(self.text, tok.pos, Messages.unexpected_token(shown)))
+        message = Messages.unexpected_token(shown)
+        return SoqlError(ErrorCode.MALFORMED_QUERY, located_message(self.text, tok.pos, message))
 
     def word(self, *words: str) -> Token:
         if not self.tok.is_word(*words):
@@ -384,7 +385,9 @@ class _Parser:
                 self.advance()
                 self.op(":")
                 n = self.integer()
-                return Literal(LiteralKind.DATE_LITERAL, upper, self.text[tok.pos : self.tokens[self.i - 1].pos + len(self.tokens[self.i - 1].raw)], tok.pos, n)
+                last = self.tokens[self.i - 1]
+                raw = self.text[tok.pos : last.pos + len(last.raw)]
+                return Literal(LiteralKind.DATE_LITERAL, upper, raw, tok.pos, n)
         raise self.unexpected()
 
 

@@ -290,3 +290,8 @@ def test_non_field_items_in_aggregate_queries(org) -> None:  # type: ignore[no-u
     assert (err.error_code, err.message.splitlines()[-1]) == ("MALFORMED_QUERY", "unexpected token: '(SELECT'")
     err = refuse(org, "SELECT COUNT(Id), FIELDS(ALL) FROM Account LIMIT 1")
     assert err.message.splitlines()[-1] == "unexpected token: 'FIELDS(ALL)'"
+
+
+def test_aggregates_in_child_subqueries_are_refused(org) -> None:  # type: ignore[no-untyped-def]
+    err = refuse(org, "SELECT Id, (SELECT COUNT(Id) FROM Contacts) FROM Account")
+    assert (err.error_code, err.message.splitlines()[-1]) == ("MALFORMED_QUERY", "unexpected token: 'COUNT'")
