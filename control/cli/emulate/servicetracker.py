@@ -139,9 +139,9 @@ def status(ctx: typer.Context, name: NameOption = "demo", as_json: JsonOption = 
 @app.command()
 def churn(
     ctx: typer.Context,
-    creates: Annotated[int, typer.Option("--creates", min=0)] = 0,
-    updates: Annotated[int, typer.Option("--updates", min=0)] = 0,
-    deletes: Annotated[int, typer.Option("--deletes", min=0)] = 0,
+    creates: Annotated[int, typer.Option("--creates", min=0, help="Records to create (new work orders, notes, tasks …).")] = 0,
+    updates: Annotated[int, typer.Option("--updates", min=0, help="Existing records to change (new updated_at).")] = 0,
+    deletes: Annotated[int, typer.Option("--deletes", min=0, help="Records to delete (each leaves a tombstone).")] = 0,
     seed: SeedOption = 1,
     name: NameOption = "demo",
     as_json: JsonOption = False,
