@@ -19,6 +19,15 @@ class Reply:
     status: int
     body: Any = None  # JSON-able; None with 204/304
     headers: Mapping[str, str] = field(default_factory=dict)
+    raw: bytes | None = None  # the body already serialised (memoised describes); wins over ``body``
+
+    def json_body(self) -> Any:
+        """The body as JSON values (parsing ``raw`` when that is how it was given)."""
+        if self.raw is not None:
+            import orjson
+
+            return orjson.loads(self.raw)
+        return self.body
 
 
 def error_reply(exc: ApiError) -> Reply:

@@ -92,6 +92,8 @@ class Seed:
     users: tuple[SeedUser, ...] = ()
     record_types: tuple[SeedRecordType, ...] = ()
     connected_app: SeedConnectedApp = SeedConnectedApp()
+    custom_objects: tuple[dict[str, Any], ...] = ()  # custom_object() arguments (fields: CustomFieldSpec dicts)
+    custom_fields: tuple[dict[str, Any], ...] = ()  # {object: …, plus CustomFieldSpec attributes}
 
 
 DEFAULT_SEED_TEXT = """\
@@ -169,6 +171,23 @@ def _user(data: Any, where: str, problems: list[str], *, profile: str) -> SeedUs
     )
 
 
+def _mappings(data: Mapping[str, Any], key: str, required: tuple[str, ...], problems: list[str]) -> tuple[dict, ...]:
+    items = data.get(key) or []
+    if not isinstance(items, list):
+        _problem(problems, key, "must be a list")
+        return ()
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            _problem(problems, f"{key}[{i}]", "must be a mapping")
+            continue
+        for name in required:
+            if not item.get(name):
+                _problem(problems, f"{key}[{i}].{name}", "is required")
+        out.append(dict(item))
+    return tuple(out)
+
+
 def parse_seed(data: Any, *, source: str = "seed") -> Seed:
     """A :class:`Seed` from parsed YAML; :class:`SeedError` listing every problem."""
     problems: list[str] = []
@@ -176,7 +195,7 @@ def parse_seed(data: Any, *, source: str = "seed") -> Seed:
         data = {}
     if not isinstance(data, Mapping):
         raise SeedError(f"{source}: the top level must be a mapping (organization:, admin:, users:, …)")
-    unknown = set(data) - {"organization", "admin", "users", "record_types", "connected_app"}
+    unknown = set(data) - {"organization", "admin", "users", "record_types", "connected_app", "custom_objects", "custom_fields"}
     if unknown:
         _problem(problems, "top level", f"unknown keys {sorted(unknown)}")
     org = data.get("organization") or {}
@@ -253,6 +272,8 @@ def parse_seed(data: Any, *, source: str = "seed") -> Seed:
     cert = _str(app_data, "certificate", "connected_app", problems)
     if cert and "BEGIN CERTIFICATE" not in cert:
         _problem(problems, "connected_app.certificate", "must be a PEM certificate (-----BEGIN CERTIFICATE-----)")
+    custom_objects = _mappings(data, "custom_objects", ("api_name", "label", "plural_label"), problems)
+    custom_fields = _mappings(data, "custom_fields", ("object", "api_name", "type"), problems)
     if problems:
         raise SeedError(f"{source} is not a valid seed:\n  " + "\n  ".join(problems))
     assert admin is not None
@@ -274,6 +295,8 @@ def parse_seed(data: Any, *, source: str = "seed") -> Seed:
             consumer_secret=_str(app_data, "consumer_secret", "connected_app", problems),
             certificate=cert,
         ),
+        custom_objects=custom_objects,
+        custom_fields=custom_fields,
     )
 
 
