@@ -52,7 +52,9 @@ def _root(
 
 def _register() -> None:
     # one module per command group; each exposes `register(app)`
-    modules: tuple = ()
+    from control.cli import emulate
+
+    modules: tuple = (emulate,)
     for module in modules:
         module.register(app)
 
