@@ -11,7 +11,11 @@ Every key a real field describe carries is emitted, in three layers, later layer
    drive validation, so the describe can never disagree with what the record store enforces.
 
 ``cascadeDelete`` / ``restrictedDelete`` are the exception: a field-level describe reports them with a
-meaning of its own (see :mod:`describe_convert`), so a value in ``extra`` wins over the model's flags.
+meaning of its own (see :mod:`describe_convert`) — real standard fields report ``false`` even where the
+parent cascades — so only custom fields render the model's delete flags, and a value in ``extra`` wins.
+
+``permissionable`` (whether field-level security applies) is an admin fact per standard field; the derived
+default (nillable and writable, or a compound address) is exactly Salesforce's rule for custom fields.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ def _derived(field: FieldSchema) -> dict[str, Any]:
         "aiPredictionField": False,
         "byteLength": byte_length(field.type, field.length),
         "calculatedFormula": None,
-        "cascadeDelete": field.cascade_delete,
+        "cascadeDelete": field.custom and field.cascade_delete,
         "defaultValueFormula": None,
         "dependentPicklist": field.controller_name is not None,
         "deprecatedAndHidden": False,
@@ -56,12 +60,12 @@ def _derived(field: FieldSchema) -> dict[str, Any]:
         "mask": None,
         "maskType": None,
         "namePointing": polymorphic,
-        "permissionable": field.nillable and writable and not field.name_field,
+        "permissionable": field.type == "address" or (field.nillable and writable and not field.name_field),
         "polymorphicForeignKey": polymorphic,
         "queryByDistance": field.type in ("address", "location"),
         "referenceTargetField": None,
         "relationshipOrder": None,
-        "restrictedDelete": field.restricted_delete,
+        "restrictedDelete": field.custom and field.restricted_delete,
         "searchPrefilterable": (
             field.type == "reference"
             and field.nillable

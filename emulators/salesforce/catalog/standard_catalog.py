@@ -16,13 +16,14 @@ The catalog is built once per process and kept (it is derived only from package 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 from emulators.salesforce.catalog.describe_convert import child_facts, schema_from_describe
 from emulators.salesforce.catalog.errors import CatalogDataError
 from emulators.salesforce.catalog.linking import link_child_relationships
 from emulators.salesforce.catalog.recorded import RECORDED_DESCRIBE_OBJECTS, recorded_describe
-from emulators.salesforce.catalog.standard_data import load_authored_objects
+from emulators.salesforce.catalog.standard_data import Borrowed, load_authored_objects
 from emulators.salesforce.schema.model import ObjectSchema
 
 __all__ = ["standard_schemas", "STANDARD_OBJECT_NAMES"]
@@ -46,7 +47,28 @@ def _build() -> tuple[ObjectSchema, ...]:
                 f"catalog/standard defines {item.schema.name}, which a recorded describe already provides"
             )
         schemas[item.schema.name] = item.schema
+    for item in authored:
+        schemas[item.schema.name] = _resolve_borrowed(item.schema, item.borrowed, schemas)
     return tuple(link_child_relationships(schemas).values())
+
+
+def _resolve_borrowed(schema: ObjectSchema, borrowed: tuple[Borrowed, ...], schemas: dict[str, ObjectSchema]) -> ObjectSchema:
+    for item in borrowed:
+        source_schema = schemas.get(item.source_object)
+        source = source_schema.field(item.source_field) if source_schema else None
+        if source is None:
+            raise CatalogDataError(
+                f"catalog/standard/{schema.name}.yaml: field {item.field} takes {item.kind} "
+                f"{item.source_object}.{item.source_field}, which is not in the catalog"
+            )
+        target = schema.field(item.field)
+        assert target is not None  # the loader only records borrowings of fields it built
+        if item.kind == "values_from":
+            updated = replace(target, picklist_values=source.picklist_values)
+        else:
+            updated = replace(target, reference_to=source.reference_to)
+        schema = schema.with_field(updated)
+    return schema
 
 
 def standard_schemas() -> dict[str, ObjectSchema]:

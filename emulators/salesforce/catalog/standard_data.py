@@ -32,13 +32,15 @@ to, rel        referenceTo (a name or a list) and the field's relationshipName
 child          the child relationship name the parent lists; cascade / restrict: delete semantics
 values         picklist values (strings or {value, label, active, default}); restricted: restrictedPicklist
 controller, compound, soap_type, describe (other field describe attributes, verbatim)
+values_from    ``Object.Field``: take the picklist values of another catalog field (e.g. the 423 time zones)
+to_from        ``Object.Field``: take the reference targets of another catalog field (Task.WhatId ← Event.WhatId)
 ============== ==============================================================================
 """
 
 from __future__ import annotations
 
 from importlib import resources
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, NamedTuple
 
 import yaml
 
@@ -49,7 +51,7 @@ from emulators.salesforce.catalog.system_fields import system_fields
 from emulators.salesforce.catalog.urls import DEFAULT_URL_KINDS, url_templates
 from emulators.salesforce.schema.model import FieldSchema, ObjectSchema
 
-__all__ = ["AuthoredObject", "load_authored_objects", "object_from_definition"]
+__all__ = ["AuthoredObject", "Borrowed", "load_authored_objects", "object_from_definition"]
 
 _DATA_PACKAGE = "emulators.salesforce.catalog.standard"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -84,7 +86,10 @@ _PLAIN_FIELD_KEYS = {
     "compound": "compound_field_name",
     "soap_type": "soap_type",
 }
-_FIELD_KEYS = frozenset(_PLAIN_FIELD_KEYS) | {"name", "type", "label", "required", "to", "values", "describe"}
+_FIELD_KEYS = frozenset(_PLAIN_FIELD_KEYS) | {
+    "name", "type", "label", "required", "to", "values", "describe", "values_from", "to_from"
+}
+_BORROWING_KEYS = ("values_from", "to_from")
 _OBJECT_FLAGS = frozenset(
     {"createable", "updateable", "deletable", "queryable", "searchable", "retrieveable", "undeletable",
      "mergeable", "triggerable", "feed_enabled"}
@@ -94,14 +99,21 @@ _TOP_KEYS = frozenset(
 )
 
 
-class AuthoredObject:
-    """A loaded definition: the schema plus the child-relationship facts its file declares."""
+class Borrowed(NamedTuple):
+    """A field attribute taken from another object's field once every object is loaded."""
 
-    __slots__ = ("schema", "child_facts")
+    field: str  # the field of this object that borrows
+    kind: str  # "values_from" (picklist values) or "to_from" (reference targets)
+    source_object: str
+    source_field: str
 
-    def __init__(self, schema: ObjectSchema, child_facts: Mapping[tuple[str, str], ChildFact]) -> None:
-        self.schema = schema
-        self.child_facts = dict(child_facts)
+
+class AuthoredObject(NamedTuple):
+    """A loaded definition: the schema, the child-relationship facts its file declares, what it borrows."""
+
+    schema: ObjectSchema
+    child_facts: Mapping[tuple[str, str], ChildFact]
+    borrowed: tuple[Borrowed, ...] = ()
 
 
 def _field(where: str, spec: Mapping[str, Any]) -> FieldSchema:
@@ -143,6 +155,19 @@ def _fields(where: str, label: str, entries: list[Any]) -> Iterator[FieldSchema]
             yield _field(f"{where}: field {entry.get('name', index)!r}", entry)
 
 
+def _borrowed(where: str, entries: list[Any]) -> Iterator[Borrowed]:
+    for entry in entries:
+        if not isinstance(entry, Mapping) or "system" in entry:
+            continue
+        for kind in _BORROWING_KEYS:
+            if kind in entry:
+                source = str(entry[kind])
+                obj, dot, fld = source.partition(".")
+                if not dot or not obj or not fld:
+                    raise CatalogDataError(f"{where}: field {entry['name']!r}: {kind} must be 'Object.Field', got {source!r}")
+                yield Borrowed(str(entry["name"]), kind, obj, fld)
+
+
 def object_from_definition(where: str, data: Mapping[str, Any]) -> AuthoredObject:
     """One parsed YAML definition → :class:`AuthoredObject` (``where`` names the source in errors)."""
     unknown = set(data) - _TOP_KEYS
@@ -155,7 +180,9 @@ def object_from_definition(where: str, data: Mapping[str, Any]) -> AuthoredObjec
     flags = dict(data.get("object") or {})
     if set(flags) - _OBJECT_FLAGS:
         raise CatalogDataError(f"{where}: unknown object flag(s) {sorted(set(flags) - _OBJECT_FLAGS)}")
-    fields = tuple(_fields(where, label, list(data.get("fields") or ())))
+    entries = list(data.get("fields") or ())
+    fields = tuple(_fields(where, label, entries))
+    borrowed = tuple(_borrowed(where, entries))
     names = [f.name.lower() for f in fields]
     if len(names) != len(set(names)):
         dupes = sorted({n for n in names if names.count(n) > 1})
@@ -170,7 +197,7 @@ def object_from_definition(where: str, data: Mapping[str, Any]) -> AuthoredObjec
         (str(c["child"]), str(c["field"])): ChildFact(c.get("name"), bool(c.get("cascade")), bool(c.get("restrict")))
         for c in data.get("child_relationships") or ()
     }
-    return AuthoredObject(schema, facts)
+    return AuthoredObject(schema, facts, borrowed)
 
 
 def load_authored_objects() -> list[AuthoredObject]:

@@ -79,14 +79,19 @@ class _Checker:
                 if path.key in seen:
                     raise SoqlError(ErrorCode.MALFORMED_QUERY, Messages.duplicate_field(item.text))
                 seen.add(path.key)
+                if path.rels:
+                    seen.add("typeof:" + path.rels[0].lower())
+                    if "typeof-used:" + path.rels[0].lower() in seen:
+                        raise SoqlError(ErrorCode.MALFORMED_QUERY, Messages.duplicate_field(item.text))
                 select_paths.append(path)
                 _add_chains(select_chains, path.refs)
                 _insert(columns, path)
             elif isinstance(item, TypeOf):
                 col = self.typeof(item, schema, resolver)
-                if col.relationship.lower() in seen:
+                rel_key = col.relationship.lower()
+                if "typeof:" + rel_key in seen or "typeof-used:" + rel_key in seen:
                     raise SoqlError(ErrorCode.MALFORMED_QUERY, Messages.duplicate_field(col.relationship))
-                seen.add(col.relationship.lower())
+                seen.add("typeof-used:" + rel_key)
                 select_chains.add((col.ref,))
                 columns.append(col)
             elif isinstance(item, SubQuery):

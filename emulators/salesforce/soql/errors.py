@@ -8,19 +8,19 @@ Errors tied to a place in the query text carry Salesforce's positional form::
     \\n<excerpt of the line>\\n<spaces>^\\nERROR at Row:<row>:Column:<column>\\n<text>
 
 Row and column are 1-based and count within the line. Salesforce does not echo a long line whole:
-the excerpt starts a few tokens before the offending one and stops a few tokens after it
-(:data:`TOKENS_BEFORE` and :data:`TOKENS_AFTER`, read off real error messages); the caret sits
-under the offending token inside that excerpt.
+the excerpt starts at the first token beginning at most :data:`CHARS_BEFORE` characters before the
+offending one and ends with the last token beginning less than :data:`CHARS_AFTER` characters after
+it (both read off real error messages); the caret sits under the offending token in that excerpt.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["ErrorCode", "SoqlError", "TOKENS_BEFORE", "TOKENS_AFTER", "located_message", "Messages"]
+__all__ = ["ErrorCode", "SoqlError", "CHARS_BEFORE", "CHARS_AFTER", "located_message", "Messages"]
 
-TOKENS_BEFORE = 5
-TOKENS_AFTER = 4
+CHARS_BEFORE = 32
+CHARS_AFTER = 42
 
 
 class ErrorCode(StrEnum):
@@ -48,16 +48,16 @@ class SoqlError(Exception):
         return [{"message": self.message, "errorCode": self.error_code}]
 
 
-def _token_starts(line: str) -> list[int]:
-    """Start offsets of the tokens of one line (a light scan: words, literals, operators)."""
-    starts: list[int] = []
+def _token_spans(line: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the tokens of one line (a light scan: words, literals, operators)."""
+    spans: list[tuple[int, int]] = []
     i, n = 0, len(line)
     while i < n:
         c = line[i]
         if c.isspace():
             i += 1
             continue
-        starts.append(i)
+        start = i
         if c == "'":
             i += 1
             while i < n and line[i] != "'":
@@ -70,7 +70,8 @@ def _token_starts(line: str) -> list[int]:
             i += 2
         else:
             i += 1
-    return starts
+        spans.append((start, min(i, n)))
+    return spans
 
 
 def located_message(text: str, pos: int, message: str) -> str:
@@ -83,13 +84,10 @@ def located_message(text: str, pos: int, message: str) -> str:
     line = text[line_start:line_end]
     row = text.count("\n", 0, pos) + 1
     col = pos - line_start
-    starts = _token_starts(line)
-    index = next((k for k, s in enumerate(starts) if s >= col), len(starts))
-    begin = starts[max(0, index - TOKENS_BEFORE)] if starts and index > 0 else col
-    begin = min(begin, col)
-    after = index + TOKENS_AFTER + 1
-    end = starts[after] if after < len(starts) else len(line)
-    excerpt = line[begin:end].rstrip()
+    spans = _token_spans(line)
+    begin = min([s for s, _ in spans if col - CHARS_BEFORE <= s <= col] + [col])
+    end = max([e for s, e in spans if col <= s < col + CHARS_AFTER] + [col])
+    excerpt = line[begin:end]
     caret = " " * (col - begin) + "^"
     return f"\n{excerpt}\n{caret}\nERROR at Row:{row}:Column:{col + 1}\n{message}"
 
