@@ -47,7 +47,7 @@ def _lookup(results: dict[str, Reply], ref_id: str, path: str) -> Any:
     expression = ref_id + path
     if reply is None or reply.status >= 400:
         raise _BadReference(expression, ref_id)
-    value: Any = reply.body
+    value: Any = reply.json_body()
     for name, index in _STEP.findall(path):
         if name:
             if not isinstance(value, dict) or name not in value:
@@ -80,7 +80,7 @@ def _substitute(value: Any, results: dict[str, Reply]) -> Any:
 
 
 def _entry(reply: Reply, ref_id: str) -> dict[str, Any]:
-    return {"body": reply.body, "httpHeaders": dict(reply.headers), "httpStatusCode": reply.status, "referenceId": ref_id}
+    return {"body": reply.json_body(), "httpHeaders": dict(reply.headers), "httpStatusCode": reply.status, "referenceId": ref_id}
 
 
 def _halted(message: str) -> Reply:
