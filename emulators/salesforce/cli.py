@@ -45,7 +45,7 @@ from emulators.salesforce.orgs import (
     read_snapshot,
     remove_org_data,
 )
-from emulators.salesforce.server import read_server_info, serve
+from emulators.salesforce.server_info import read_server_info
 
 __all__ = ["main"]
 
@@ -286,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {"start": cmd_start, "stop": cmd_stop, "status": cmd_status, "reset": cmd_reset}
     try:
         if args.command == "serve":
+            from emulators.salesforce.server import serve  # uvicorn and the app: only the server needs them
+
             paths = _paths(args)
             ensure_tls_files(paths.state_dir)
             serve(paths, port=args.port, seed_file=args.seed, sandbox=args.sandbox)

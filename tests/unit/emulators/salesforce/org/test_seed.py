@@ -26,7 +26,7 @@ def test_minimal_seed_gets_defaults():
 
 def test_every_problem_is_listed_with_its_place():
     text = """
-organization: {edition: Gold, licenses: 0, sandbox_name: "9bad"}
+organization: {edition: Gold, licenses: 0, sandbox_name: "9bad", time_zone: Mars/Olympus}
 admin: {email: boss@example.com, password: short}
 users:
   - {email: not-an-email, last_name: X}
@@ -43,6 +43,7 @@ surprise: true
         "team.yml is not a valid seed",
         "organization.edition: 'Gold' is not one of Enterprise, Developer, Unlimited",
         "organization.licenses: must be a whole number ≥ 1",
+        "organization.time_zone: 'Mars/Olympus' is not an IANA time zone",
         "organization.sandbox_name: must be a letter then up to 9 letters/digits",
         "admin.password: must be text of at least 8 characters",
         "users[0].email: 'not-an-email' is not an e-mail address",
