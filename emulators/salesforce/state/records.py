@@ -11,6 +11,8 @@ characters). Reading fills every field of the object's current schema (``None`` 
 a field added later reads as null on old rows, and builds compound address/location values from
 their components.
 
+``EntityDefinition`` rows are not stored: :mod:`.virtual` computes them from the schema.
+
 Matching keys (external Ids, unique fields) are normalised by :func:`normalise_key`: text is
 compared case-insensitively unless the field is case-sensitive; numbers by value.
 """
@@ -25,6 +27,7 @@ from emulators.salesforce.ids import format_id
 from emulators.salesforce.org.schemas import ObjectPlan, OrgSchemas
 from emulators.salesforce.schema.model import FieldSchema
 from emulators.salesforce.state.db import Database
+from emulators.salesforce.state.virtual import VirtualRows
 
 __all__ = ["RecordStore", "StoredRecord", "normalise_key"]
 
@@ -61,6 +64,7 @@ class RecordStore:
         self.db = db
         self.schemas = schemas
         self.pod = pod
+        self.virtual = VirtualRows(schemas, pod)
 
     # ── Ids ──────────────────────────────────────────────────────────────────────────
     def allocate_id(self, prefix: str) -> str:
@@ -133,6 +137,10 @@ class RecordStore:
     ) -> Iterator[dict[str, Any]]:
         plan = self.schemas.plan(sobject)
         name = plan.name if plan else sobject
+        if self.virtual.handles(name):
+            wanted = None if ids is None else set(ids)
+            yield from (r for r in self.virtual.scan(name) if wanted is None or r["Id"] in wanted)
+            return
         if ids is not None:
             found = self.get_many(ids)
             ordered = sorted(
@@ -164,14 +172,22 @@ class RecordStore:
         return row[0] if row else 0
 
     def fetch(self, ids: Collection[str]) -> dict[str, tuple[str, dict[str, Any]]]:
-        return {
+        out = {
             rid: (rec.sobject, self.materialise(rec.sobject, rec.data))
             for rid, rec in self.get_many(ids).items()
         }
+        for rid in ids:
+            if rid not in out and rid.startswith("000"):
+                row = self.virtual.get(rid)
+                if row is not None:
+                    out[rid] = ("EntityDefinition", row)
+        return out
 
     def count(self, sobject: str, *, include_deleted: bool = False) -> int:
         plan = self.schemas.plan(sobject)
         name = plan.name if plan else sobject
+        if self.virtual.handles(name):
+            return self.virtual.count()
         if include_deleted:
             row = self.db.conn.execute("SELECT count(*) FROM records WHERE sobject = ?", (name,)).fetchone()
         else:

@@ -97,3 +97,14 @@ def test_malformed_query(sf):
     with pytest.raises(SalesforceMalformedRequest) as got:
         sf.query("SELECT FROM Account")
     assert got.value.content[0]["errorCode"] == "MALFORMED_QUERY"
+
+
+def test_entity_definition_lists_the_orgs_objects(sf):
+    rows = sf.query(
+        "SELECT QualifiedApiName, KeyPrefix, IsCustomSetting FROM EntityDefinition "
+        "WHERE QualifiedApiName IN ('Account', 'Site__c', 'Nope__c') ORDER BY QualifiedApiName"
+    )["records"]
+    assert [(r["QualifiedApiName"], r["KeyPrefix"][:1], r["IsCustomSetting"]) for r in rows] == [
+        ("Account", "0", False),
+        ("Site__c", "a", False),
+    ]
