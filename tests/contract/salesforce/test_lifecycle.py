@@ -19,6 +19,7 @@ def _emulator(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_restart_keeps_records_ids_schema_token_and_port(tmp_path: Path, monkeypatch):
     state = tmp_path / "state"
     org = start_org(state, "keep", seed=Path(__file__).with_name("seed.yml"))

@@ -5,6 +5,13 @@ from __future__ import annotations
 import pytest
 from simple_salesforce.exceptions import SalesforceMalformedRequest, SalesforceResourceNotFound
 
+from emulators.salesforce.ids import format_id
+
+
+def _never_used(prefix: str, like: str) -> str:
+    """An Id of ``prefix`` on the org's pod that no record has (the counter is far beyond any used)."""
+    return format_id(prefix, like[3:5], 62**9)
+
 
 def _fails(call, *args):
     with pytest.raises(SalesforceMalformedRequest) as got:
@@ -94,9 +101,9 @@ def test_restricted_picklist(sf):
 def test_lookup_to_missing_record_wrong_type_and_malformed_id(sf):
     account = sf.Account.create({"Name": "Real Parent"})["id"]
     contact = sf.Contact.create({"LastName": "Not An Account"})["id"]
-    assert _fails(sf.Contact.create, {"LastName": "x", "AccountId": "001" + account[3:15].replace("0", "1", 1)})[0][
-        "errorCode"
-    ] == "INVALID_CROSS_REFERENCE_KEY"
+    assert _fails(sf.Contact.create, {"LastName": "x", "AccountId": _never_used("001", account)}) == [
+        {"message": "invalid cross reference id", "errorCode": "INVALID_CROSS_REFERENCE_KEY", "fields": []}
+    ]
     assert _fails(sf.Contact.create, {"LastName": "x", "AccountId": contact}) == [
         {
             "message": f"Account ID: id value of incorrect type: {contact}",
@@ -260,3 +267,12 @@ def test_deleting_a_lookup_parent_clears_the_lookup(sf):
     child = sf.Account.create({"Name": "Lookup Child", "ParentId": parent})["id"]
     sf.Account.delete(parent)
     assert sf.Account.get(child)["ParentId"] is None
+
+
+def test_update_with_a_missing_lookup_target_is_400_not_404(sf):
+    contact = sf.Contact.create({"LastName": "Repoint"})["id"]
+    missing_account = _never_used("001", contact)
+    body = _fails(sf.Contact.update, contact, {"AccountId": missing_account})
+    assert body == [{"message": "invalid cross reference id", "errorCode": "INVALID_CROSS_REFERENCE_KEY", "fields": []}]
+    with pytest.raises(SalesforceResourceNotFound):
+        sf.Contact.update(_never_used("003", contact), {"LastName": "Nobody"})
