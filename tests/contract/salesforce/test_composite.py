@@ -198,3 +198,30 @@ def test_more_than_25_subrequests_is_refused(sf):
     with pytest.raises(SalesforceMalformedRequest) as got:
         sf.restful("composite", method="POST", json={"compositeRequest": items})
     assert got.value.content[0]["errorCode"] == "LIMIT_EXCEEDED"
+
+
+def test_composite_all_or_none_overrides_a_collection_subrequest(sf):
+    body = {
+        "allOrNone": True,
+        "compositeRequest": [
+            {
+                "method": "POST",
+                "url": "/services/data/v59.0/composite/sobjects",
+                "referenceId": "accounts",
+                "body": {
+                    "allOrNone": False,
+                    "records": [
+                        {"attributes": {"type": "Account"}, "Name": "Inner Good", "ST_Client_Id__c": "INNER-1"},
+                        {"attributes": {"type": "Account"}, "Name": "N" * 256},
+                    ],
+                },
+            },
+            {"method": "POST", "url": "/services/data/v59.0/sobjects/Contact", "referenceId": "contact", "body": {"LastName": "Halted"}},
+        ],
+    }
+    out = sf.restful("composite", method="POST", json=body)["compositeResponse"]
+    results = out[0]["body"]
+    assert results[0] == {"id": None, "success": False, "errors": [ROLLED_BACK]}
+    assert results[1]["errors"][0]["statusCode"] == "STRING_TOO_LONG"
+    assert out[1]["httpStatusCode"] == 400 and out[1]["body"][0]["errorCode"] == "PROCESSING_HALTED"
+    assert sf.query("SELECT Id FROM Account WHERE ST_Client_Id__c = 'INNER-1'")["totalSize"] == 0
