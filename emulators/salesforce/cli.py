@@ -141,7 +141,8 @@ def _spawn(paths: OrgPaths, port: int) -> int:
         code = child.poll()
         if code is not None:
             tail = paths.log.read_text(errors="replace").strip().splitlines()[-5:]
-            message = " | ".join(tail) or f"exit code {code}"
+            errors = [line.removeprefix("error: ") for line in tail if line.startswith("error: ")]
+            message = errors[-1] if errors else (" | ".join(tail) or f"exit code {code}")
             if code == 2:
                 raise OrgUsageError(message)
             raise _Failure(f"the org server exited during start-up: {message}")

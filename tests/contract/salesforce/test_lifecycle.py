@@ -122,3 +122,23 @@ def test_st2sf_commands_have_help(command):
     st2sf = Path(sys.executable).with_name("st2sf")
     out = subprocess.run([str(st2sf), "emulate", "salesforce", command, "--help"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "Usage:" in out.stdout and len(out.stdout.splitlines()) > 5
+
+
+def test_a_port_in_use_is_a_usage_error_and_is_not_kept(tmp_path: Path):
+    import socket
+
+    state = str(tmp_path / "state")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = _emulator("start", "portless", "--state-dir", state, "--port", str(port), "--json")
+        assert busy.returncode == 2
+        assert json.loads(busy.stdout)["error"]["message"] == (
+            f"port {port} on 127.0.0.1 is in use; pass --port with a free port."
+        )
+        started = _emulator("start", "portless", "--state-dir", state, "--json")
+    try:
+        assert started.returncode == 0 and json.loads(started.stdout)["port"] != port
+    finally:
+        _emulator("stop", "portless", "--state-dir", state)
