@@ -48,13 +48,14 @@ def normalise_key(field: FieldSchema, value: Any) -> str:
 class StoredRecord:
     """One record as read from the store."""
 
-    __slots__ = ("id", "sobject", "deleted", "data")
+    __slots__ = ("id", "sobject", "deleted", "data", "seq")
 
-    def __init__(self, record_id: str, sobject: str, deleted: bool, data: dict[str, Any]) -> None:
+    def __init__(self, record_id: str, sobject: str, deleted: bool, data: dict[str, Any], seq: int = 0) -> None:
         self.id = record_id
         self.sobject = sobject
         self.deleted = deleted
         self.data = data  # stored (sparse) fields only
+        self.seq = seq  # creation order
 
 
 class RecordStore:
@@ -107,10 +108,10 @@ class RecordStore:
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            for rid, sobject, deleted, data in conn.execute(
-                f"SELECT id, sobject, deleted, data FROM records WHERE id IN ({marks})", chunk
+            for rid, sobject, deleted, data, seq in conn.execute(
+                f"SELECT id, sobject, deleted, data, seq FROM records WHERE id IN ({marks})", chunk
             ):
-                out[rid] = StoredRecord(rid, sobject, bool(deleted), orjson.loads(data))
+                out[rid] = StoredRecord(rid, sobject, bool(deleted), orjson.loads(data), seq)
         return out
 
     def kinds(self, ids: Iterable[str]) -> dict[str, tuple[str, bool]]:
@@ -145,7 +146,7 @@ class RecordStore:
             found = self.get_many(ids)
             ordered = sorted(
                 (r for r in found.values() if r.sobject == name and (include_deleted or not r.deleted)),
-                key=lambda r: self._seq(r.id),
+                key=lambda r: r.seq,
             )
             for rec in ordered:
                 yield self.materialise(name, rec.data, plan)
@@ -166,10 +167,6 @@ class RecordStore:
                 break
             for (data,) in batch:
                 yield materialise(name, loads(data), plan)
-
-    def _seq(self, record_id: str) -> int:
-        row = self.db.conn.execute("SELECT seq FROM records WHERE id = ?", (record_id,)).fetchone()
-        return row[0] if row else 0
 
     def fetch(self, ids: Collection[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         out = {
