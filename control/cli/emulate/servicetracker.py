@@ -15,7 +15,7 @@ import typer
 
 from control.cli.output import JsonOption, emit
 from control.emulation import exec_emulator, run_emulator
-from control.settings import load_settings
+from control.cli.context import settings_from
 
 __all__ = ["app"]
 
@@ -34,8 +34,7 @@ StormSeedOption = Annotated[int, typer.Option("--storm-seed", help="Seed of the 
 
 
 def _state(ctx: typer.Context, name: str) -> list[str]:
-    root = ctx.find_root().obj or {}
-    settings = load_settings(root=root.get("project"))
+    settings = settings_from(ctx)
     return ["--state-dir", str(settings.state_dir), "--name", name]
 
 
