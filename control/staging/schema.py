@@ -8,6 +8,11 @@
                   the watermark of the last completed pass. Written in the same transaction as the page
                   it describes, so it can never run ahead of the data.
 ``meta``          JSON documents about the source: the tenant summary, its core-field schema, export info.
+``export_ids``    the ids read so far from each export file, with their line (duplicate ids are refused);
+                  written in the page's transaction, so it never runs ahead of the records.
+
+For export feeds (``export:<resource>``) a checkpoint's ``since`` holds the file's fingerprint (size and
+modification time) and ``cursor`` the number of rows committed.
 
 Text keys compare byte-wise on both backends (``COLLATE "C"`` on PostgreSQL), so ordering — and with it
 the staging digest — is the same whichever database holds the store.
@@ -17,7 +22,7 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
 
-__all__ = ["metadata", "records", "tombstones", "files", "checkpoints", "meta", "key_type"]
+__all__ = ["metadata", "records", "tombstones", "files", "checkpoints", "meta", "export_ids", "key_type"]
 
 metadata = MetaData()
 
@@ -77,4 +82,12 @@ meta = Table(
     metadata,
     Column("key", key_type(100), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+export_ids = Table(
+    "export_ids",
+    metadata,
+    Column("feed", key_type(200), primary_key=True),
+    Column("source_id", key_type(64), primary_key=True),
+    Column("line", Integer, nullable=False),
 )

@@ -33,11 +33,19 @@ from control.servicetracker.instants import utc_key
 from control.staging.models import (
     Checkpoint, FileRecord, FileStatus, PageCounts, PassStatus, StagedRecord, Tombstone, TombstoneCounts,
 )
-from control.staging.schema import checkpoints, files, meta, metadata, records, tombstones
+from control.staging.schema import checkpoints, export_ids, files, meta, metadata, records, tombstones
 
-__all__ = ["StagingStore", "canonical_payload", "record_key"]
+__all__ = ["StagingStore", "DuplicateIdError", "canonical_payload", "record_key"]
 
 _CHUNK = 500  # ids per IN (…) — well inside every backend's parameter limit
+
+
+class DuplicateIdError(ValueError):
+    """An export file holds the same id twice (``first_line`` and ``line``)."""
+
+    def __init__(self, source_id: str, first_line: int, line: int) -> None:
+        super().__init__(f"id {source_id!r} appears on line {first_line} and again on line {line}")
+        self.source_id, self.first_line, self.line = source_id, first_line, line
 
 
 def canonical_payload(record: Mapping[str, Any]) -> bytes:
@@ -93,8 +101,12 @@ class StagingStore:
 
     # ── writes ──────────────────────────────────────────────────────────────────────
     def write_page(self, resource: str, page: Sequence[Mapping[str, Any]],
-                   checkpoint: Checkpoint | None = None) -> PageCounts:
-        """Upsert one page of records of ``resource`` and save ``checkpoint``, in one transaction."""
+                   checkpoint: Checkpoint | None = None, *,
+                   unique_in: tuple[str, Sequence[int]] | None = None) -> PageCounts:
+        """Upsert one page of records of ``resource`` and save ``checkpoint``, in one transaction.
+
+        ``unique_in=(feed, lines)`` (export files) also records each record's id with its line under
+        ``feed`` and raises :class:`DuplicateIdError` — writing nothing — when an id was already read."""
         incoming: dict[str, tuple[str, str, str, str]] = {}  # id → (updated_at, key, hash, payload)
         for record in page:
             source_id, key = record_key(record)
@@ -105,10 +117,31 @@ class StagingStore:
             if held is None or (key, digest) > (held[1], held[2]):
                 incoming[source_id] = candidate
         with self._engine.begin() as conn:
+            if unique_in is not None:
+                self._claim_ids(conn, unique_in[0], [str(r["id"]) for r in page], unique_in[1])
             counts = self._upsert(conn, resource, incoming)
             if checkpoint is not None:
                 self._put_checkpoint(conn, checkpoint)
         return counts
+
+    @staticmethod
+    def _claim_ids(conn: Connection, feed: str, ids: Sequence[str], lines: Sequence[int]) -> None:
+        first: dict[str, int] = {}
+        for sid, line in zip(ids, lines):
+            if sid in first:
+                raise DuplicateIdError(sid, first[sid], line)
+            first[sid] = line
+        q = select(export_ids.c.source_id, export_ids.c.line).where(
+            export_ids.c.feed == feed, export_ids.c.source_id.in_(bindparam("ids", expanding=True)))
+        for chunk in _chunks(list(first)):
+            for sid, line in conn.execute(q, {"ids": list(chunk)}):
+                raise DuplicateIdError(sid, line, first[sid])
+        conn.execute(export_ids.insert(), [{"feed": feed, "source_id": s, "line": n} for s, n in first.items()])
+
+    def forget_export_ids(self, feed: str, *, after_line: int = 0) -> None:
+        """Drop the ids an export feed recorded beyond ``after_line`` (a fresh or resumed file pass)."""
+        with self._engine.begin() as conn:
+            conn.execute(export_ids.delete().where(export_ids.c.feed == feed, export_ids.c.line > after_line))
 
     def _upsert(self, conn: Connection, resource: str, incoming: dict[str, tuple[str, str, str, str]]) -> PageCounts:
         if not incoming:
