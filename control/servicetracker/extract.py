@@ -196,15 +196,19 @@ class _Runner:
         return self.results, self.files_tally
 
     async def _until_done(self, workers: list[asyncio.Task[None]]) -> None:
+        """Wait until every queued feed is done; a worker only ends by failing, and then its error is raised
+        (checked before the queue counts as done: a failed feed still marks its queue item done)."""
         joined = asyncio.create_task(self.queue.join())
-        while True:
-            done, _ = await asyncio.wait([joined, *workers], return_when=asyncio.FIRST_COMPLETED)
-            if joined in done:
-                return
-            for task in done:  # a worker only ends early by failing: re-raise its error
-                if task.exception() is not None:
-                    joined.cancel()
-                    raise task.exception()  # type: ignore[misc]
+        try:
+            while True:
+                await asyncio.wait([joined, *workers], return_when=asyncio.FIRST_COMPLETED)
+                for task in workers:
+                    if task.done() and not task.cancelled() and task.exception() is not None:
+                        raise task.exception()  # type: ignore[misc]
+                if joined.done():
+                    return
+        finally:
+            joined.cancel()
 
     async def _worker(self) -> None:
         while True:
