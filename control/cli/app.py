@@ -51,12 +51,13 @@ def _root(
 
 def _register() -> None:
     # one module per command group; each exposes `register(app)`
+    from control.cli import audit as audit_cli
     from control.cli import emulate
     from control.cli import extract as extract_cli
     from control.cli import init as init_cli
     from control.cli import runs as runs_cli
 
-    modules: tuple = (emulate, init_cli, runs_cli, extract_cli)
+    modules: tuple = (emulate, init_cli, runs_cli, extract_cli, audit_cli)
     for module in modules:
         module.register(app)
 
