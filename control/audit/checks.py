@@ -34,7 +34,7 @@ from control.servicetracker.contract import ResourceRules
 __all__ = ["RecordChecks", "FILE_LIMIT_BYTES", "html_problem"]
 
 FILE_LIMIT_BYTES = 25 * 1024 * 1024
-_TAG = re.compile(r"<\s*/?\s*(p|br|div|span|b|i|u|em|strong|ul|ol|li|a|table|tr|td|th|tbody|thead|font|img|script|"
+_TAG = re.compile(r"</?(p|br|div|span|b|i|u|em|strong|ul|ol|li|a|table|tr|td|th|tbody|thead|font|img|script|"
                   r"style|h[1-6]|blockquote|pre|code|hr|html|body|head)\b[^<>]*>", re.IGNORECASE)
 _VOID = {"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source"}
 _VALIDATORS = {"email": (is_email, FindingKind.INVALID_EMAIL), "phone": (is_phone, FindingKind.INVALID_PHONE),

@@ -103,7 +103,9 @@ def technician_gap(store: StagingStore, sink: FindingSink, directory: UserDirect
             reason = "invalid e-mail"
         elif directory is not None:
             active = directory.users.get(email.strip().casefold())
-            reason = "no user with this e-mail" if active is None else None if active else "the user is inactive"
+            reason = "no user with this e-mail" if active is None else None if active else (
+                "the user is inactive" + (" (so is the technician): their records need the fallback owner"
+                                          if t.get("active") is False else ""))
         if reason is None:
             matched += directory is not None
             continue
