@@ -58,7 +58,9 @@ class Relations:
         self._refs: list[tuple[str, str, str, str, str]] = []  # resource, id, field, target, value
         self._keys: list[tuple[str, str, str, str, str]] = []
         self._edges: list[tuple[str, str, str]] = []
-        self.staged = {r: n for r, n in store.counts().items()}
+        # a reference can only be judged against a resource that was extracted (by the API or an export)
+        feeds = set(store.checkpoints())
+        self.extracted = {r for r in store.counts()} | {f.removeprefix("export:") for f in feeds}
 
     # ── feeding ─────────────────────────────────────────────────────────────────────
     def feed(self, resource: str, rules: ResourceRules | None, record: dict[str, Any]) -> None:
@@ -124,7 +126,7 @@ class Relations:
         present: dict[str, set[str]] = {}
         dead: dict[str, dict[str, str]] = {}
         for target, values in by_target.items():
-            if not self.staged.get(target):
+            if target not in self.extracted:
                 continue  # the target resource was not extracted: nothing to judge against
             present[target] = self.store.existing_ids(target, values)
             missing = values - present[target]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import httpx
 
@@ -47,15 +47,16 @@ __all__ = ["extract", "ExtractOptions", "select_resources"]
 COMMAND = "extract"
 
 
-class ExtractOptions:
-    """The options of one extraction, validated (immutable after construction)."""
+class ExtractOptions(NamedTuple):
+    """The options of one extraction, validated."""
 
-    __slots__ = ("mode", "since", "resources", "files", "page_size", "concurrency", "digest")
-
-    def __init__(self, *, mode: ExtractMode, since: str | None, resources: tuple[str, ...], files: bool,
-                 page_size: int, concurrency: int, digest: bool) -> None:
-        self.mode, self.since, self.resources, self.files = mode, since, resources, files
-        self.page_size, self.concurrency, self.digest = page_size, concurrency, digest
+    mode: ExtractMode
+    since: str | None
+    resources: tuple[str, ...]
+    files: bool
+    page_size: int
+    concurrency: int
+    digest: bool
 
     def as_dict(self) -> dict[str, Any]:
         return {"mode": str(self.mode), "since": self.since, "resources": list(self.resources), "files": self.files,

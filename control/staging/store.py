@@ -126,6 +126,8 @@ class StagingStore:
 
     @staticmethod
     def _claim_ids(conn: Connection, feed: str, ids: Sequence[str], lines: Sequence[int]) -> None:
+        if not ids:
+            return
         first: dict[str, int] = {}
         for sid, line in zip(ids, lines):
             if sid in first:

@@ -135,3 +135,44 @@ def test_bodies_tombstones_and_a_rerun_that_skips_unchanged_files(project: Path,
     assert steps == {"extract clients": StepStatus.COMPLETED, "extract attachments": StepStatus.COMPLETED,
                      "extract tombstones": StepStatus.COMPLETED, "extract files": StepStatus.COMPLETED}
     ledger.close()
+
+
+@pytest.mark.slow
+def test_kill9_during_an_export_then_resume_gives_the_same_staging(project: Path, tmp_path: Path) -> None:
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "export"
+    _write_jsonl(folder / "clients.jsonl", [_client(i, custom_fields={"Region": f"R{i % 7}"}) for i in range(40_000)])
+    clean_project = tmp_path / "clean"
+    clean_project.mkdir()
+    (clean_project / "st2sf.toml").write_text('[project]\nname = "clean"\n', encoding="utf-8")
+    clean = _extract(clean_project, folder, digest=True)
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ST2SF_")}
+    env["ST2SF_PROJECT"] = str(project)
+    proc = subprocess.Popen([sys.executable, "-m", "control.cli.app", "extract", "--export", str(folder)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = project / ".st2sf" / "staging.db"
+    deadline = time.monotonic() + 60
+    while True:
+        assert proc.poll() is None and time.monotonic() < deadline, "the export ended before it could be killed"
+        try:
+            con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            pages = con.execute("SELECT pages FROM checkpoints WHERE feed = 'export:clients'").fetchone()
+            con.close()
+        except sqlite3.OperationalError:
+            pages = None
+        if pages and pages[0] >= 5:
+            break
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    resumed = _extract(project, folder, digest=True)
+    clients = next(f for f in resumed.feeds if f.feed == "clients")
+    assert clients.kind == "resumed" and clients.fetched < 40_000
+    assert resumed.digest == clean.digest

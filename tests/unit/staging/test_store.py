@@ -127,3 +127,9 @@ def test_kill9_mid_write_leaves_the_checkpoint_exactly_at_the_data(tmp_path: Pat
     assert store.counts()["clients"] == cp.records == cp.pages * 500
     assert cp.cursor == f"c{cp.pages}"
     store.close()
+
+
+def test_an_empty_last_page_still_saves_its_checkpoint(store: StagingStore) -> None:
+    cp = Checkpoint("export:clients", PassStatus.COMPLETE, "12:34", '{"rows": 0}', None, None, 1, 0)
+    assert store.write_page("clients", [], cp, unique_in=("export:clients", [])) == PageCounts()
+    assert store.checkpoint("export:clients") == cp
