@@ -112,12 +112,13 @@ def audit(settings: Settings, *, out_dir: Path | None = None, limits: TargetLimi
     except BaseException as exc:
         ledger.finish_run(run.id, RunStatus.FAILED, error={"error": type(exc).__name__, "message": str(exc)})
         raise
+    else:
+        ledger.finish_run(run.id, RunStatus.COMPLETED)
     finally:
         sink.close()
         relations.close()
         store.close()
-    ledger.finish_run(run.id, RunStatus.COMPLETED)
-    ledger.close()
+        ledger.close()
     findings = {str(k): n for k, n in sink.counts.items()}
     errors = sum(n for k, n in sink.counts.items() if KIND_INFO[k].severity is Severity.ERROR)
     complexity = spec["complexity"]

@@ -139,10 +139,11 @@ def extract(settings: Settings, *, mode: ExtractMode = ExtractMode.AUTO, since: 
     except BaseException as exc:
         ledger.finish_run(run.id, RunStatus.FAILED, error={"error": type(exc).__name__, "message": str(exc)})
         raise
+    else:
+        ledger.finish_run(run.id, RunStatus.COMPLETED)
     finally:
         store.close()
-    ledger.finish_run(run.id, RunStatus.COMPLETED)
-    ledger.close()
+        ledger.close()
     return result
 
 
