@@ -147,6 +147,8 @@ def _cmd_start(args: argparse.Namespace) -> dict[str, Any]:
     if running:
         return {**process.public(running), "started": False}
     paths, _ = _prepare(args)
+    if args.port:
+        process.bind(args.host, args.port).close()  # a taken port is the user's to change: exit 2, not 1
     info = process.start_background(paths, _serve_args(args), timeout=args.timeout)
     return {**process.public(info), "started": True}
 

@@ -22,7 +22,7 @@ from emulators.servicetracker.model import RESOURCES, iter_specs, resource_spec
 from emulators.servicetracker.store import TenantStore
 
 __all__ = ["Call", "JSON_TYPE", "list_records", "get_record", "list_deleted", "get_schema", "get_tenant",
-           "attachment_content", "DEFAULT_LIMIT", "MAX_LIMIT"]
+           "attachment_content", "check_resource", "DEFAULT_LIMIT", "MAX_LIMIT"]
 
 JSON_TYPE = "application/json; charset=utf-8"
 DEFAULT_LIMIT = 100

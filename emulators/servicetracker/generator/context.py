@@ -27,7 +27,7 @@ from faker import Faker
 from emulators.servicetracker.generator.defects import DefectKind, DefectLog
 from emulators.servicetracker.generator import vocab
 
-__all__ = ["Context", "Pools", "JsonlWriter", "derived_random", "record_id", "ascii_slug"]
+__all__ = ["Context", "Moments", "Pools", "JsonlWriter", "derived_random", "record_id", "ascii_slug"]
 
 AS_OF = datetime(2025, 6, 30, 18, 0, tzinfo=timezone.utc)
 HISTORY_START = datetime(2018, 1, 1, tzinfo=timezone.utc)
@@ -46,6 +46,12 @@ def record_id(prefix: str, n: int) -> str:
 
 def ascii_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+class Moments(NamedTuple):
+    created: int  # epoch seconds
+    updated: int
+    zone: ZoneInfo
 
 
 class Pools(NamedTuple):
@@ -142,16 +148,23 @@ class Context:
     def future_day(self, seconds: int, days: int) -> str:
         return (datetime.fromtimestamp(seconds, tz=self.tz) + timedelta(days=days)).date().isoformat()
 
-    def timestamps(self, rng: random.Random, resource: str, rid: str, lo: int | None = None,
-                   hi: int | None = None) -> tuple[int, str, str]:
-        """created (seconds), created_at, updated_at — in the tenant zone, or (a planted defect) a foreign one."""
+    def moments(self, rng: random.Random, resource: str, rid: str, lo: int | None = None,
+                hi: int | None = None) -> Moments:
+        """When a record was created and last updated, and the zone its timestamps are written in: the
+        tenant's, or (a planted ``mixed_time_zones`` defect) a foreign one."""
         created = self.instant(rng, lo, hi)
         updated = created if rng.random() < 0.35 else min(self.as_of_s, created + rng.randint(60, 400 * 86_400))
-        zone = None
+        zone = self.tz
         if self.log.hit(DefectKind.MIXED_TIME_ZONES, rng.random()):
             zone = self.foreign[rng.randrange(len(self.foreign))]
             self.log.add(DefectKind.MIXED_TIME_ZONES, {"resource": resource, "id": rid, "time_zone": zone.key})
-        return created, self.stamp(created, zone), self.stamp(updated, zone)
+        return Moments(created, updated, zone)
+
+    def timestamps(self, rng: random.Random, resource: str, rid: str, lo: int | None = None,
+                   hi: int | None = None) -> tuple[int, str, str]:
+        """created (seconds), created_at, updated_at (see :meth:`moments`)."""
+        m = self.moments(rng, resource, rid, lo, hi)
+        return m.created, self.stamp(m.created, m.zone), self.stamp(m.updated, m.zone)
 
     # ── people and places ───────────────────────────────────────────────────────────────
 

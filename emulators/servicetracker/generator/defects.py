@@ -83,6 +83,8 @@ def parse_rates(pairs: list[str], *, none: bool = False) -> dict[DefectKind, flo
             kind = DefectKind(name.strip())
         except ValueError:
             raise ValueError(f"unknown defect {name!r}; known: {', '.join(DefectKind)}") from None
+        if kind is DefectKind.OVERSIZE_ATTACHMENT:
+            raise ValueError("oversize_attachment is a count, not a rate: use --large-attachments N")
         try:
             rate = float(value)
         except ValueError:

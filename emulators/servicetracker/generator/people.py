@@ -23,19 +23,25 @@ def normalized_name(name: str) -> str:
 
 
 class Emails:
-    """E-mail addresses in use (lower-cased), so clean records never share one by accident."""
+    """E-mail addresses in use, so clean records never share one by accident.
+
+    Technicians and clients are checked against ``used``; contacts are unique by construction (a public
+    mailbox carries the contact's number, a company mailbox is checked within its client), so this set
+    holds only technicians and clients, not every person in the tenant.
+    """
 
     def __init__(self) -> None:
         self.used: set[str] = set()
         self.recent: list[tuple[str, str, str]] = []  # (resource, id, email) of people, for shared_email
 
-    def unique(self, local: str, domain: str) -> str:
+    def unique(self, local: str, domain: str, used: set[str] | None = None) -> str:
+        used = self.used if used is None else used
         local = local or "contact"
         candidate, n = f"{local}@{domain}", 1
-        while candidate in self.used:
+        while candidate in used:
             n += 1
             candidate = f"{local}{n}@{domain}"
-        self.used.add(candidate)
+        used.add(candidate)
         return candidate
 
     def remember(self, resource: str, rid: str, email: str) -> None:
@@ -234,6 +240,7 @@ def contacts(ctx: Context, count: int, emails: Emails, orphans: Orphans) -> None
     roles = ("billing", "site_contact", "decision_maker", "technical", "other")
     n = 0
     for c in range(n_clients):
+        company_mailboxes: set[str] = set()
         for k in range(per_client[c]):
             n += 1
             rid = record_id("cc", n)
@@ -259,7 +266,10 @@ def contacts(ctx: Context, count: int, emails: Emails, orphans: Orphans) -> None
                                                   "value": address, "shared_with": {"resource": resource, "id": other}})
                 shared = True
             elif rng.random() < 0.9:
-                record["email"] = emails.unique(f"{ascii_slug(first)}.{ascii_slug(last)}", domain)
+                if domain.endswith(".example.com"):
+                    record["email"] = emails.unique(f"{ascii_slug(first)}.{ascii_slug(last)}", domain, company_mailboxes)
+                else:
+                    record["email"] = f"{ascii_slug(first)}.{ascii_slug(last)}{n}@{domain}"
             if log.hit(DefectKind.NON_ASCII_TEXT, rng.random()):
                 record["first_name"], record["last_name"] = rng.choice(vocab.NON_ASCII_NAMES)
                 log.add(DefectKind.NON_ASCII_TEXT, {"resource": "client_contacts", "id": rid, "field": "last_name"})

@@ -81,9 +81,17 @@ def allocate(total: int, parents: int, rng: random.Random, *, minimum: int = 0,
     population = list(eligible) if eligible is not None else range(parents)
     if not population:
         population = [0]
-    chosen_weights = [weights[i] for i in population] if weights is not None else None
-    for index in rng.choices(population, weights=chosen_weights, k=remaining):
-        counts[index] += 1
+    cum: list[float] | None = None
+    if weights is not None:
+        cum, running = [], 0.0
+        for i in population:
+            running += weights[i]
+            cum.append(running)
+    while remaining:  # in chunks: the same draws as one big call, without a list as long as the children
+        step = min(remaining, 65_536)
+        for index in rng.choices(population, cum_weights=cum, k=step):
+            counts[index] += 1
+        remaining -= step
     return counts
 
 

@@ -137,15 +137,17 @@ def work_orders(ctx: Context, count: int, orphans: Orphans) -> None:
                                    eligible=[c for c in range(n_clients) if per_client[c] > 0])
     pr_start = cols["pr_start"] = prefix(projects_per_client)
     primary = cols["project_primary"] = array("l", [-1]) * pr_start[n_clients]
-    wo_client, wo_asset, wo_tech, wo_created = (ctx.column(name) for name in
-                                                ("wo_client", "wo_asset", "wo_tech", "wo_created"))
+    # 4-byte columns: indexes and record numbers of a 2,000,000-record tenant fit easily
+    wo_client, wo_asset, wo_tech = (ctx.column(name, "i") for name in ("wo_client", "wo_asset", "wo_tech"))
+    wo_created = ctx.column("wo_created", "q")
     out = ctx.writer("work_orders")
     n = 0
     for c in range(n_clients):
         for _ in range(per_client[c]):
             n += 1
             rid = record_id("wo", n)
-            created, created_at, updated_at = ctx.timestamps(rng, "work_orders", rid)
+            moments = ctx.moments(rng, "work_orders", rid)
+            created = moments.created
             wo_type = rng.choice(_TYPES)
             status = rng.choice(("completed",) * 6 + ("closed",) * 3 + ("new", "scheduled", "dispatched", "in_progress",
                                                                           "on_hold", "cancelled"))
@@ -162,8 +164,11 @@ def work_orders(ctx: Context, count: int, orphans: Orphans) -> None:
             if rng.random() < 0.7:
                 description = f"{rng.choice(vocab.SYMPTOMS).capitalize()}. Reported by site contact by " \
                               f"{rng.choice(('phone', 'e-mail', 'portal'))}."
+            completed = min(end, ctx.as_of_s) if status in ("completed", "closed") else None
+            # a work order is last touched no earlier than its completion
+            updated = max(moments.updated, completed or 0)
             record = {
-                "id": rid, "created_at": created_at, "updated_at": updated_at,
+                "id": rid, "created_at": ctx.stamp(created, moments.zone), "updated_at": ctx.stamp(updated, moments.zone),
                 "custom_fields": custom_values(RESOURCE_FIELDS["work_orders"], rng, ctx, created),
                 "number": f"WO-{n:07d}", "type": wo_type, "status": status,
                 "priority": rng.choice(("low", "normal", "normal", "normal", "high", "urgent")),
@@ -174,7 +179,7 @@ def work_orders(ctx: Context, count: int, orphans: Orphans) -> None:
                 "project_id": project,
                 "scheduled_start": ctx.stamp(start) if status != "new" else None,
                 "scheduled_end": ctx.stamp(end) if status != "new" else None,
-                "completed_at": ctx.stamp(min(end, ctx.as_of_s)) if status in ("completed", "closed") else None,
+                "completed_at": ctx.stamp(completed) if completed is not None else None,
                 "source": rng.choice(("phone", "email", "portal", "mobile", "recurring_schedule")),
             }
             if log.hit(DefectKind.NON_ASCII_TEXT, rng.random()):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -134,3 +136,15 @@ def test_writes_are_refused_with_405(sandbox: Sandbox) -> None:
         response = client.post("/clients", json={"name": "x"})
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_mobile_devices_expose_the_unsynced_queue_for_the_preflight(sandbox: Sandbox, st_tenant: Path) -> None:
+    manifest = json.loads((st_tenant / "defects.json").read_text())["defects"]["unsynced_mobile_device"]
+    with sandbox.client() as client:
+        devices = client.get("/mobile_devices", params={"limit": 1000}).json()["data"]
+    pending = {d["id"]: d for d in devices if d["sync_status"] != "synced"}
+    assert set(pending) == {e["id"] for e in manifest}
+    for entry in manifest:
+        device = pending[entry["id"]]
+        assert device["pending_change_count"] == len(device["pending_changes"]) == entry["pending_change_count"] > 0
+        assert device["technician_id"] == entry["technician_id"]

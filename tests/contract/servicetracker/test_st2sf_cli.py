@@ -61,3 +61,16 @@ def test_bad_input_exits_2_with_a_json_error(tmp_path: Path) -> None:
     assert code == 2
     assert payload["ok"] is False and "no such folder" in payload["error"]["message"]
     assert "no such folder" in err
+
+
+def test_a_taken_port_is_bad_input(tmp_path: Path, st_tenant: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        code, payload, _ = _st2sf(tmp_path, tmp_path / "state", "start", "--fixture", str(st_tenant),
+                                  "--port", str(port))
+    assert code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in payload["error"]["message"]

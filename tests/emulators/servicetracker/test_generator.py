@@ -257,3 +257,8 @@ def test_bad_arguments_are_refused_and_nothing_is_overwritten(tmp_path: Path) ->
         generate(tmp_path / "mine", records=400, seed=2, force=True)
     with pytest.raises(ValueError, match="unknown defect"):
         parse_rates(["typo=0.1"])
+    with pytest.raises(ValueError, match="RATE from 0 to 1"):
+        parse_rates(["invalid_email=2"])
+    with pytest.raises(ValueError, match="--large-attachments"):
+        parse_rates(["oversize_attachment=0.5"])
+    assert parse_rates(["invalid_email=0.5"])[DefectKind.INVALID_EMAIL] == 0.5
