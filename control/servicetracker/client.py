@@ -107,7 +107,7 @@ class ServiceTrackerClient:
     # ── the one request loop ────────────────────────────────────────────────────────
     async def _send(self, path: str, params: Mapping[str, Any] | None = None,
                     headers: Mapping[str, str] | None = None, *, stream: bool = False) -> httpx.Response:
-        server_errors = transport_errors = 0
+        server_errors = transport_errors = refusals = 0
         storm_started: float | None = None
         while True:
             await self.pacer.acquire()
@@ -147,9 +147,12 @@ class ServiceTrackerClient:
                         f"{self.policy.patience:.0f} s.", status=response.status_code, code=code,
                         disposition=Disposition.RETRIABLE, path=path,
                         hint="Run the same command again later: it resumes where it stopped.")
+                refusals += 1
                 wait = parse_retry_after(response.headers.get("Retry-After"))
                 if wait is None:
-                    wait = self.policy.backoff(self.stats.rate_limited + self.stats.unavailable, self._rng)
+                    wait = self.policy.backoff(refusals, self._rng)
+                elif refusals > 5:  # "retry at once" (Retry-After: 0) again and again: back off a little anyway
+                    wait = max(wait, self.policy.backoff(refusals - 5, self._rng))
                 self.pacer.pause(wait)
                 continue
             if response.status_code >= 500:

@@ -74,7 +74,10 @@ def record_from_json_line(raw: bytes, rules: ResourceRules, path: str, line: int
         raise _fail(path, line, f"not valid JSON ({exc}).") from None
     if not isinstance(record, dict):
         raise _fail(path, line, "each line must be one JSON object (a record).")
-    record.setdefault("custom_fields", {})
+    missing = [k for k in ("id", "created_at", "updated_at", "custom_fields") if k not in record]
+    if missing:
+        raise _fail(path, line, f"the record lacks {', '.join(missing)}; every line carries the common keys (§3).",
+                    "Use \"custom_fields\": {} for a record without tenant-defined fields.")
     _check_common(path, line, record)
     return _complete(rules, record, path, line)
 

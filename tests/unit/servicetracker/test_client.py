@@ -123,3 +123,13 @@ def test_the_key_never_appears_in_error_fields() -> None:
     with pytest.raises(ConfigError) as caught:
         _run(_client(lambda r: _error(401, "invalid_api_key"), []))
     assert KEY not in json.dumps(caught.value.fields())
+
+
+def test_retry_after_zero_is_honoured_then_backs_off_when_it_persists() -> None:
+    answers = [_error(503, "service_unavailable", {"Retry-After": "0"}) for _ in range(7)] + \
+        [httpx.Response(200, json={"ok": True})]
+    slept: list[float] = []
+    client = _client(lambda r: answers.pop(0), slept, base_delay=1.0)
+    assert _run(client) == {"ok": True}
+    assert client.stats.unavailable == 7
+    assert len(slept) == 2 and all(s >= 0.75 for s in slept)  # five immediate retries, then it waits

@@ -45,7 +45,8 @@ def _staged(project: Path, resource: str) -> dict[str, dict]:
 def test_jsonl_and_csv_give_api_shaped_records(project: Path, tmp_path: Path) -> None:
     folder = tmp_path / "export"
     _write_jsonl(folder / "clients.jsonl", [_client(1, custom_fields={"Region": "West"}),
-                                            {"id": "cl_2", "created_at": T, "updated_at": T, "name": "Hand made"}])
+                                            {"id": "cl_2", "created_at": T, "updated_at": T, "custom_fields": {},
+                                             "name": "Hand made"}])
     (folder / "client_contacts.csv").write_text(
         "id,created_at,updated_at,client_id,last_name,is_primary,cf:Alt Email,cf:Receives Invoices\n"
         f"cc_1,{T},{T},cl_1,Ng,yes,a@b.example,Y\n"
@@ -89,6 +90,16 @@ def test_bad_csv_is_refused_with_file_and_line(project: Path, tmp_path: Path, co
     folder.mkdir()
     (folder / "clients.csv").write_text(content, encoding="utf-8")
     with pytest.raises(InputFileError, match=expected):
+        _extract(project, folder)
+
+
+def test_a_jsonl_line_without_the_common_keys_is_refused(project: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    _write_jsonl(folder / "clients.jsonl", [_client(1), {"id": "cl_2", "created_at": T, "updated_at": T}])
+    with pytest.raises(InputFileError, match="line 2: the record lacks custom_fields"):
+        _extract(project, folder)
+    _write_jsonl(folder / "clients.jsonl", [_client(1, nickname="x")])
+    with pytest.raises(InputFileError, match="'nickname' is not a core field of clients"):
         _extract(project, folder)
 
 
