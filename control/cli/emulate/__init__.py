@@ -18,9 +18,12 @@ app = typer.Typer(
 
 def register(root: typer.Typer) -> None:
     """Attach ``emulate`` and its emulator sub-groups to the root app."""
-    from control.cli.emulate import servicetracker
+    from control.cli.emulate import salesforce, servicetracker
 
-    sub_groups: tuple[tuple[str, typer.Typer], ...] = (("servicetracker", servicetracker.app),)
+    sub_groups: tuple[tuple[str, typer.Typer], ...] = (
+        ("salesforce", salesforce.app),
+        ("servicetracker", servicetracker.app),
+    )
     for name, group in sub_groups:
         app.add_typer(group, name=name)
     root.add_typer(app, name="emulate")
