@@ -93,6 +93,7 @@ class SourceField(NamedTuple):
     reference: str | None = None  # target resource; "*" = the one named by parent_resource
     label: str | None = None
     fields: tuple["SourceField", ...] = ()  # parts of an address/object, or keys of an array's elements
+    scale: int | None = None  # most decimals the audit saw in a number
 
     def part(self, name: str) -> "SourceField | None":
         for sub in self.fields:
@@ -104,7 +105,7 @@ class SourceField(NamedTuple):
         out: dict[str, Any] = {"name": self.name, "type": str(self.type), "origin": str(self.origin)}
         if self.required:
             out["required"] = True
-        for key in ("max_length", "reference", "label"):
+        for key in ("max_length", "reference", "label", "scale"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         if self.values is not None:
@@ -126,6 +127,7 @@ class SourceField(NamedTuple):
             reference=data.get("reference"),
             label=data.get("label"),
             fields=tuple(cls.from_json(sub, own_origin) for sub in data.get("fields") or ()),
+            scale=data.get("scale"),
         )
 
 

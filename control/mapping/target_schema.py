@@ -21,12 +21,19 @@ __all__ = [
     "TargetObject",
     "TargetSchema",
     "ACTIVITY_OBJECTS",
+    "OPEN_REFERENCES",
     "DESCRIBE_TYPE",
     "AUDIT_FIELDS",
     "read_describes",
 ]
 
 ACTIVITY_OBJECTS = frozenset({"Task", "Event"})
+# polymorphic references every custom object joins (``WhatId`` only those with activities enabled)
+OPEN_REFERENCES: dict[tuple[str, str], bool] = {
+    ("Task", "WhatId"): True, ("Event", "WhatId"): True, ("Note", "ParentId"): False,
+    ("Attachment", "ParentId"): False, ("ContentDocumentLink", "LinkedEntityId"): False,
+    ("ContentVersion", "FirstPublishLocationId"): False,
+}
 AUDIT_FIELDS = frozenset({"CreatedDate", "CreatedById", "LastModifiedDate", "LastModifiedById"})
 
 # the describe ``type`` a created custom field reports
@@ -152,14 +159,30 @@ class TargetSchema:
                     fields.setdefault("OwnerId", TargetField("OwnerId", "reference", "Owner ID",
                                                              reference_to=("User", "Group"),
                                                              defaulted_on_create=True, nillable=False))
+                    # audit fields: createable once the org allows it and the user holds the permission
+                    # (the generated permission set grants it); whether the org allows it is unknown here
                     for audit in ("CreatedDate", "LastModifiedDate"):
-                        fields.setdefault(audit, TargetField(audit, "datetime", audit, createable=False,
+                        fields.setdefault(audit, TargetField(audit, "datetime", audit, createable=True,
                                                              updateable=False, nillable=False,
+                                                             defaulted_on_create=True))
+                    for audit in ("CreatedById", "LastModifiedById"):
+                        fields.setdefault(audit, TargetField(audit, "reference", audit, reference_to=("User",),
+                                                             createable=True, updateable=False, nillable=False,
                                                              defaulted_on_create=True))
             record_types = (base.record_types if base else frozenset()) | frozenset(spec.record_types)
             objects[name] = TargetObject(name, (base.label if base else spec.label or name),
                                          base.custom if base else name.endswith("__c"), fields, record_types,
-                                         base.createable if base else True, from_map=base is None)
+                                         base.createable if base else True,
+                                         from_map=base is None and spec.defines_object)
+        new_custom = [(name, spec) for name, spec in targets.items() if spec.defines_object and name.endswith("__c")]
+        for (sobject, field_name), needs_activities in OPEN_REFERENCES.items():
+            obj = objects.get(sobject)
+            field = obj.fields.get(field_name) if obj else None
+            if obj is None or field is None:
+                continue
+            joined = tuple(n for n, spec in new_custom if spec.enable_activities or not needs_activities)
+            widened = field._replace(reference_to=tuple(dict.fromkeys((*field.reference_to, *joined))))
+            objects[sobject] = obj._replace(fields={**obj.fields, field_name: widened})
         return TargetSchema(objects.values(), described=self.described)
 
 
