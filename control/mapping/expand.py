@@ -35,7 +35,9 @@ from control.mapping.transforms import (
     ParseDateTransform,
     ParseDatetimeParams,
     ParseDatetimeTransform,
+    ValueMapTransform,
 )
+from control.mapping.values import Unmapped, ValueMap
 
 __all__ = ["Expansion", "ExpandedMap", "expand_map", "api_name_for", "custom_table_object"]
 
@@ -80,8 +82,9 @@ def custom_table_object(key: str) -> str:
     return api_name_for(key) + "__c"
 
 
-def _spec_and_steps(field: SourceField, label: str) -> tuple[FieldSpec, tuple[Any, ...]]:
-    help_text = f'ServiceTracker custom field "{field.name.removeprefix(CUSTOM_PREFIX)}" ({field.type}, found by the audit).'
+def _spec_and_steps(field: SourceField, label: str, resource: str) -> tuple[FieldSpec, tuple[Any, ...]]:
+    help_text = (f'ServiceTracker custom field "{field.name.removeprefix(CUSTOM_PREFIX)}" of {resource} '
+                 f'({field.type}, found by the audit).')
     base: dict[str, Any] = {"label": label[:40] or "Field", "help": help_text[:510]}
     kind = field.type
     if kind in (SourceType.STRING, SourceType.ID, SourceType.REFERENCE):
@@ -105,7 +108,14 @@ def _spec_and_steps(field: SourceField, label: str) -> tuple[FieldSpec, tuple[An
         return FieldSpec(type=FieldKind.DATETIME, **base), \
             (ParseDatetimeTransform(parse_datetime=ParseDatetimeParams(naive=NaivePolicy.TENANT)),)
     if kind is SourceType.ENUM and field.values:
-        return FieldSpec(type=FieldKind.PICKLIST, values=tuple(field.values), restricted=False, **base), ()
+        canonical: dict[str, str] = {}
+        for value in field.values:  # Salesforce picklist values are unique ignoring case: "Gold" and "gold" are one
+            canonical.setdefault(value.casefold(), value)
+        spec = FieldSpec(type=FieldKind.PICKLIST, values=tuple(canonical.values()), restricted=False, **base)
+        if len(canonical) == len(field.values):
+            return spec, ()
+        folding = ValueMap(values={v: canonical[v.casefold()] for v in field.values}, unmapped=Unmapped.KEEP)
+        return spec, (ValueMapTransform(value_map=folding),)
     if kind is SourceType.EMAIL:
         return FieldSpec(type=FieldKind.EMAIL, **base), ()
     if kind is SourceType.PHONE:
@@ -117,8 +127,9 @@ def _spec_and_steps(field: SourceField, label: str) -> tuple[FieldSpec, tuple[An
 
 def _expand_route(route: Route, resource: SourceResource | None, targets: dict[str, ObjectSpec],
                   added: list[Expansion]) -> Route:
-    if route.custom_fields is not CustomFieldPolicy.AUTO or resource is None or route.mode is not RouteMode.INSERT:
+    if route.custom_fields is not CustomFieldPolicy.AUTO or resource is None or route.mode is RouteMode.MATCH:
         return route
+    prefix = route.custom_field_prefix
     used_sources = {rule.source for rule in route.fields if rule.source}
     spec = targets.get(route.target, ObjectSpec())
     taken = {name.removesuffix("__c") for name in spec.fields} | {rule.target.removesuffix("__c") for rule in route.fields}
@@ -128,9 +139,10 @@ def _expand_route(route: Route, resource: SourceResource | None, targets: dict[s
         if field.name in used_sources:
             continue
         key = field.name.removeprefix(CUSTOM_PREFIX)
-        field_spec, steps = _spec_and_steps(field, key)
+        label = f"{prefix} {key}" if prefix else key
+        field_spec, steps = _spec_and_steps(field, label, resource.name)
         existing = next((n for n, s in new_fields.items() if s.help == field_spec.help), None)
-        name = existing or api_name_for(key, taken=taken) + "__c"
+        name = existing or api_name_for(label, taken=taken) + "__c"
         taken.add(name.removesuffix("__c"))
         new_fields.setdefault(name, field_spec)
         new_rules.append(FieldRule(target=name, source=field.name, transform=steps))

@@ -191,6 +191,7 @@ class Route(MapModel):
     match: MatchRule | None = None
     merge: MergeRule | None = None
     custom_fields: CustomFieldPolicy = CustomFieldPolicy.EXPLICIT
+    custom_field_prefix: str | None = None  # prefix of auto fields' names and labels ("Site" → Site_Gate_Code__c)
     missing_parent: MissingParent = MissingParent.QUARANTINE
     fields: tuple[FieldRule, ...] = ()
     description: str | None = None
