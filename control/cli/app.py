@@ -53,9 +53,11 @@ def _register() -> None:
     # one module per command group; each exposes `register(app)`
     from control.cli import emulate
     from control.cli import init as init_cli
+    from control.cli import map as map_cli
+    from control.cli import metadata as metadata_cli
     from control.cli import runs as runs_cli
 
-    modules: tuple = (emulate, init_cli, runs_cli)
+    modules: tuple = (emulate, init_cli, map_cli, metadata_cli, runs_cli)
     for module in modules:
         module.register(app)
 

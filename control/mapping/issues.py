@@ -89,9 +89,11 @@ class MapInvalidError(UsageError):
 
     def __init__(self, issues: Sequence[MapIssue]) -> None:
         errors = [i for i in issues if i.severity is Severity.ERROR]
-        lines = "\n".join(i.one_line() for i in errors)
+        warnings = [i for i in issues if i.severity is Severity.WARNING]
+        lines = "\n".join(i.one_line() for i in errors + warnings)
+        tail = f" and {len(warnings)} warning(s)" if warnings else ""
         super().__init__(
-            f"The map has {len(errors)} error(s):\n{lines}",
+            f"The map has {len(errors)} error(s){tail}:\n{lines}\n",
             hint="Fix each one at the position named, then run `st2sf map validate` again.",
             issues=[i.as_dict() for i in issues],
         )
