@@ -195,11 +195,14 @@ def render_tabs(plan: SchemaPlan, writer: XmlWriter) -> list[Component]:
 
 
 def _object_permissions(plan: SchemaPlan, *, migration: bool) -> list[dict[str, Any]]:
-    names = sorted({o.name for o in plan.custom_objects()} |
-                   {o.name for o in plan.objects if o.name in _PERMISSIONABLE_STANDARD})
-    return [{"allowCreate": True, "allowDelete": True, "allowEdit": True, "allowRead": True,
-             "modifyAllRecords": migration, "object": name, "viewAllFields": None,
-             "viewAllRecords": migration} for name in names]
+    """The migration user gets everything on every object st2sf touches (view/modify all, to upsert and roll
+    back records others own); everyday users get read, create and edit on the new custom objects only —
+    their access to standard objects stays with their profiles."""
+    names = {o.name for o in plan.custom_objects()}
+    if migration:
+        names |= {o.name for o in plan.objects if o.name in _PERMISSIONABLE_STANDARD}
+    return [{"allowCreate": True, "allowDelete": migration, "allowEdit": True, "allowRead": True,
+             "modifyAllRecords": migration, "object": name, "viewAllRecords": migration} for name in sorted(names)]
 
 
 def render_permissions(plan: SchemaPlan, settings: MapSettings, writer: XmlWriter) -> list[Component]:

@@ -86,8 +86,9 @@ class _Parser:
             return Op("NOT", (self.factor(),))
         if token == "(":
             node = self.expr()
-            if self.take() != ")":
+            if self.peek() != ")":
                 raise LogicError("a parenthesis is not closed")
+            self.take()
             return node
         if token.isdigit():
             return Index(int(token))

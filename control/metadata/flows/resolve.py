@@ -162,6 +162,10 @@ class RouteFields:
         for rule in route.fields:
             if rule.source != path:
                 continue
+            if rule.is_lookup:  # a reference: it can be tested for blank, not compared with source ids
+                refs.append(TargetRef(f"{prefix}{rule.target}", "reference", rule.target if not prefix else None,
+                                      lambda v: _CANNOT, lambda v: False))
+                continue
             translation = self._translation(rule)
             if translation is None:
                 continue
