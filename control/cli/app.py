@@ -51,10 +51,11 @@ def _root(
 
 def _register() -> None:
     # one module per command group; each exposes `register(app)`
+    from control.cli import emulate
     from control.cli import init as init_cli
     from control.cli import runs as runs_cli
 
-    for module in (init_cli, runs_cli):
+    for module in (init_cli, runs_cli, emulate):
         module.register(app)
 
 

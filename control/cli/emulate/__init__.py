@@ -18,7 +18,9 @@ app = typer.Typer(
 
 def register(root: typer.Typer) -> None:
     """Attach ``emulate`` and its emulator sub-groups to the root app."""
-    sub_groups: tuple[tuple[str, typer.Typer], ...] = ()
+    from control.cli.emulate import salesforce
+
+    sub_groups: tuple[tuple[str, typer.Typer], ...] = (("salesforce", salesforce.app),)
     for name, group in sub_groups:
         app.add_typer(group, name=name)
     root.add_typer(app, name="emulate")

@@ -76,6 +76,10 @@ class FieldSchema:
     compound_field_name: str | None = None  # e.g. BillingStreet → BillingAddress
     soap_type: str | None = None  # rendered by describe; derived from ``type`` when None
     extra: Mapping[str, Any] = field(default_factory=dict)  # raw describe attributes kept verbatim
+    # For reference fields: the name under which the *parent* lists this field's records in a SOQL
+    # sub-query and in its describe ``childRelationships`` (Contact.AccountId → "Contacts"; a custom
+    # lookup with Metadata relationshipName "Invoices" → "Invoices__r"). None: the relationship has no name.
+    child_relationship_name: str | None = None
 
     @property
     def is_reference(self) -> bool:

@@ -11,15 +11,20 @@ Row values use the **wire form** Salesforce's REST API returns in JSON:
 * date → ``"2024-01-31"``; datetime → ``"2024-01-31T10:00:00.000+0000"`` (UTC); time → ``"10:00:00.000Z"``
 * missing / null → ``None`` (rows carry every field of the object, ``None`` when empty)
 * Ids are always the 18-character form.
+
+:class:`IndexedRecordSource` is an optional extension of :class:`RecordSource`: a source that can
+find rows by the value of a reference field (an index) implements ``scan_by`` too, and the SOQL
+engine then fetches child sub-query rows with it instead of scanning the whole child object.
+Sources without it keep working unchanged.
 """
 
 from __future__ import annotations
 
-from typing import Any, Collection, Iterable, Iterator, Protocol
+from typing import Any, Collection, Iterable, Iterator, Protocol, runtime_checkable
 
 from emulators.salesforce.schema.model import ObjectSchema
 
-__all__ = ["SchemaProvider", "RecordSource", "Row"]
+__all__ = ["SchemaProvider", "RecordSource", "IndexedRecordSource", "Row"]
 
 Row = dict[str, Any]
 
@@ -50,3 +55,16 @@ class RecordSource(Protocol):
 
     def count(self, sobject: str, *, include_deleted: bool = False) -> int:
         """How many rows ``sobject`` has."""
+
+
+@runtime_checkable
+class IndexedRecordSource(RecordSource, Protocol):
+    def scan_by(
+        self,
+        sobject: str,
+        field: str,
+        values: Collection[str],
+        *,
+        include_deleted: bool = False,
+    ) -> Iterator[Row]:
+        """Rows of ``sobject`` whose ``field`` (a reference field) holds one of ``values``, in creation order."""

@@ -1,0 +1,1 @@
+"""Data files: our authored definitions of the standard objects no recorded describe covers (see standard_data)."""
