@@ -83,6 +83,7 @@ def serve(paths: OrgPaths, *, port: int | None, seed_file: Path | None, sandbox:
         access_log=False,
         lifespan="off",
         timeout_keep_alive=30,
+        timeout_graceful_shutdown=1,  # idle TLS keep-alive connections otherwise hold shutdown for 30 s
     )
     server = uvicorn.Server(config)
     _write_server_info(paths, chosen)

@@ -5,6 +5,8 @@ nothing. Walking the lookups that point at the record (the ``refs`` table):
 
 * a child whose lookup is ``cascade_delete`` (master-detail, and Account → Contact/Opportunity/
   Asset in the standard catalog) is deleted too, and its own children are walked the same way;
+* a lookup that is both (Account → Contract) cascades, except that an activated contract
+  (``Status`` = ``Activated``) blocks;
 * a child whose lookup is ``restricted_delete`` (Account → Case, Restrict lookups) blocks the
   whole delete with DELETE_FAILED: ``"Your attempt to delete Acme could not be completed because
   it is associated with the following cases.: 00001001"``;
@@ -68,10 +70,11 @@ def delete_record(
             f = child_plan.field(field_name) if child_plan else None
             if f is None:
                 continue
-            if f.cascade_delete:
+            blocks = f.restricted_delete and not (f.cascade_delete and child.data.get("Status") != "Activated")
+            if f.cascade_delete and not blocks:
                 doomed[child_id] = child
                 queue.append(child)
-            elif f.restricted_delete:
+            elif blocks:
                 blockers.setdefault(child.sobject, []).append(child)
             else:
                 to_clear.setdefault(child_id, []).append(field_name)
