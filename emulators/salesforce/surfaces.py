@@ -25,6 +25,8 @@ from emulators.salesforce.admin.routes import admin_routes
 from emulators.salesforce.bulk.routes import bulk_v1_routes
 from emulators.salesforce.bulk.service import BulkV1
 from emulators.salesforce.bulk.store import BulkStore
+from emulators.salesforce.bulk2.routes import bulk2_routes
+from emulators.salesforce.bulk2.service import Bulk2
 from emulators.salesforce.faults.injector import FaultInjector
 from emulators.salesforce.faults.middleware import FaultMiddleware
 from emulators.salesforce.http.app import build_app
@@ -43,6 +45,7 @@ def build_org_app(service: OrgService, *, instance_url: str, clock: OrgClock, ad
         *admin_routes(org, clock, faults, admin_token),
         *page_routes(org),
         *bulk_v1_routes(BulkV1(org, service.engine, faults, store)),
+        *bulk2_routes(Bulk2(org, service.engine, faults, store)),
     ]
     app = build_app(service, instance_url=instance_url, extra_routes=routes)
     return FaultMiddleware(app, faults)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any, Callable, Iterable, Iterator, NamedTuple
+from typing import Any, BinaryIO, Callable, Iterator, NamedTuple
 
 import orjson
 from lxml import etree
@@ -32,7 +32,7 @@ from emulators.salesforce.soql import QueryEngine, SoqlError
 from emulators.salesforce.soql.cursor import CursorRegistry
 from emulators.salesforce.soql.plan import CompiledQuery, ResolvedPath
 
-__all__ = ["QueryFailure", "BulkQueryResult", "run_bulk_query", "NO_RECORDS", "csv_columns"]
+__all__ = ["QueryFailure", "BulkQueryResult", "ResultFile", "run_bulk_query", "NO_RECORDS", "csv_columns"]
 
 NO_RECORDS = b"Records not found for this query"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -110,31 +110,64 @@ def _records(engine: QueryEngine, text: str, include_deleted: bool, api_version:
         return
 
 
-class _Splitter:
-    """Writes rows into successive files of at most ``max_bytes`` (each starting with ``head``)."""
+class ResultFile(NamedTuple):
+    """A result file being written: its result id, the open handle, and how to finish it."""
 
-    def __init__(self, write: Callable[[Iterable[bytes]], str], head: bytes, tail: bytes, sep: bytes, max_bytes: int) -> None:
-        self.write = write
+    result_id: str
+    handle: BinaryIO
+    commit: Callable[[], None]  # close and move into place
+
+
+class _Splitter:
+    """Streams rows into successive result files of at most ``max_bytes`` (each ``head … tail``)."""
+
+    def __init__(
+        self,
+        open_file: Callable[[], ResultFile],
+        head: bytes,
+        tail: bytes,
+        sep: bytes,
+        max_bytes: int,
+        on_row: Callable[[int], None] | None = None,
+    ) -> None:
+        self.open_file = open_file
         self.head, self.tail, self.sep = head, tail, sep
         self.max_bytes = max(1, max_bytes)
+        self.on_row = on_row
         self.files: list[str] = []
-        self._chunks: list[bytes] = []
+        self._current: ResultFile | None = None
         self._size = 0
+        self._rows = 0
 
     def add(self, encoded: bytes) -> None:
-        if self._chunks and self._size + len(encoded) > self.max_bytes:
+        if self._current is not None and self._rows and self._size + len(encoded) > self.max_bytes:
             self.flush()
-        if self._chunks and self.sep:
-            self._chunks.append(self.sep)
+        if self._current is None:
+            self._current = self.open_file()
+            self._current.handle.write(self.head)
+            self._size, self._rows = len(self.head), 0
+        if self._rows and self.sep:
+            self._current.handle.write(self.sep)
             self._size += len(self.sep)
-        self._chunks.append(encoded)
+        if self.on_row is not None:
+            self.on_row(self._size)
+        self._current.handle.write(encoded)
         self._size += len(encoded)
+        self._rows += 1
 
     def flush(self) -> None:
-        if self._chunks:
-            body = [self.head, *self._chunks, self.tail]
-            self.files.append(self.write(body))
-            self._chunks, self._size = [], 0
+        if self._current is not None:
+            self._current.handle.write(self.tail)
+            self._current.commit()
+            self.files.append(self._current.result_id)
+            self._current = None
+
+    def write_whole(self, body: bytes) -> None:
+        """A file holding just ``body`` (the empty-result answer)."""
+        current = self.open_file()
+        current.handle.write(body)
+        current.commit()
+        self.files.append(current.result_id)
 
 
 def run_bulk_query(
@@ -144,13 +177,18 @@ def run_bulk_query(
     include_deleted: bool,
     api_version: str,
     content_type: ContentType,
-    write_file: Callable[[Iterable[bytes]], str],
+    open_file: Callable[[], ResultFile],
     max_file_bytes: int,
     delimiter: str = ",",
     line_ending: str = "\n",
     empty_marker: bool = True,
+    on_row: Callable[[int], None] | None = None,
 ) -> BulkQueryResult:
-    """Run ``text``; write its rows with ``write_file`` (returns the file's result id)."""
+    """Run ``text``; stream its rows into files from ``open_file``.
+
+    ``on_row(offset)`` (CSV only) is told each row's byte offset in its file before it is written
+    (Bulk 2.0 pages its results with it).
+    """
     try:
         compiled = engine.compile(text)
     except SoqlError as exc:
@@ -161,7 +199,8 @@ def run_bulk_query(
     try:
         rows = _records(engine, text, include_deleted, api_version)
         if content_type is ContentType.CSV:
-            splitter = _csv_splitter(columns, write_file, max_file_bytes, delimiter, line_ending)
+            head = _csv_header(columns, delimiter, line_ending)
+            splitter = _Splitter(open_file, head, b"", b"", max_file_bytes, on_row)
             buffer = io.StringIO()
             writer = csv.writer(buffer, delimiter=delimiter, quoting=csv.QUOTE_ALL, lineterminator=line_ending)
             for record in rows:
@@ -171,7 +210,7 @@ def run_bulk_query(
                 buffer.truncate()
                 count += 1
         elif content_type is ContentType.JSON:
-            splitter = _Splitter(write_file, b"[", b"]", b",", max_file_bytes)
+            splitter = _Splitter(open_file, b"[", b"]", b",", max_file_bytes)
             dated = [p for _, p in columns if p.type in ("date", "datetime")]
             for record in rows:
                 for path in dated:
@@ -183,7 +222,7 @@ def run_bulk_query(
                 b'<?xml version="1.0" encoding="UTF-8"?><queryResult xmlns="' + ASYNC_NS.encode()
                 + b'" xmlns:xsi="' + _XSI.encode() + b'">'
             )
-            splitter = _Splitter(write_file, head, b"</queryResult>", b"", max_file_bytes)
+            splitter = _Splitter(open_file, head, b"</queryResult>", b"", max_file_bytes)
             for record in rows:
                 splitter.add(_xml_record(record, "records"))
                 count += 1
@@ -192,12 +231,9 @@ def run_bulk_query(
     splitter.flush()
     if not splitter.files:
         if content_type is ContentType.CSV:
-            header = _csv_header(columns, delimiter, line_ending)
-            splitter.files.append(write_file([NO_RECORDS if empty_marker else header]))
-        elif content_type is ContentType.JSON:
-            splitter.files.append(write_file([b"[]"]))
+            splitter.write_whole(NO_RECORDS if empty_marker else splitter.head)
         else:
-            splitter.files.append(write_file([splitter.head, splitter.tail]))
+            splitter.write_whole(splitter.head + splitter.tail)
     return BulkQueryResult(count, tuple(splitter.files))
 
 
@@ -207,10 +243,6 @@ def _csv_header(columns: list[tuple[str, ResolvedPath]], delimiter: str, line_en
         [name for name, _ in columns]
     )
     return buffer.getvalue().encode("utf-8")
-
-
-def _csv_splitter(columns, write_file, max_file_bytes, delimiter, line_ending) -> _Splitter:
-    return _Splitter(write_file, _csv_header(columns, delimiter, line_ending), b"", b"", max_file_bytes)
 
 
 def _convert_date(record: dict[str, Any], path: ResolvedPath) -> None:

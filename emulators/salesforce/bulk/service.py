@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from emulators.salesforce.bulk.dml import RowProcessor
 from emulators.salesforce.bulk.model import (
@@ -32,7 +32,7 @@ from emulators.salesforce.bulk.model import (
     Operation,
 )
 from emulators.salesforce.bulk.payload import BatchFailure, ParsedBatch, parse_csv, parse_json, parse_xml
-from emulators.salesforce.bulk.query import QueryFailure, run_bulk_query
+from emulators.salesforce.bulk.query import QueryFailure, ResultFile, run_bulk_query
 from emulators.salesforce.bulk.store import BATCH_PREFIX, JOB_PREFIX, RESULT_PREFIX, BulkStore
 from emulators.salesforce.bulk.wire import dml_results
 from emulators.salesforce.dml.coerce import format_datetime, parse_datetime
@@ -288,10 +288,10 @@ class BulkV1:
     def _run_query(self, job: JobRow, body: bytes) -> tuple[int, int, tuple[str, ...]]:
         text = body.decode("utf-8", "replace").strip()
 
-        def write(chunks: Iterable[bytes]) -> str:
+        def open_file() -> ResultFile:
             result_id = self.store.new_id(RESULT_PREFIX)[:15]
-            self.store.write_file(f"{result_id}.res", chunks)
-            return result_id
+            handle, commit = self.store.create_file(f"{result_id}.res")
+            return ResultFile(result_id, handle, commit)
 
         result = run_bulk_query(
             self.engine,
@@ -299,7 +299,7 @@ class BulkV1:
             include_deleted=job.operation == Operation.QUERY_ALL,
             api_version=job.api_version,
             content_type=ContentType(job.content_type),
-            write_file=write,
+            open_file=open_file,
             max_file_bytes=self.org.limits.allocations().bulk_result_file_bytes,
         )
         return result.rows, 0, result.files

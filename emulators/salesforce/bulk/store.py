@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 import orjson
 
@@ -93,6 +93,19 @@ class BulkStore:
                 size += len(chunk)
         os.replace(tmp, target)
         return size
+
+    def create_file(self, name: str) -> tuple[BinaryIO, Callable[[], None]]:
+        """An open handle for ``name`` and a ``commit()`` that closes it and moves it into place."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.path(name)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        handle = open(tmp, "wb")
+
+        def commit() -> None:
+            handle.close()
+            os.replace(tmp, target)
+
+        return handle, commit
 
     def append_file(self, name: str, chunks: Iterable[bytes]) -> int:
         self.folder.mkdir(parents=True, exist_ok=True)
