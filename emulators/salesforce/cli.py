@@ -54,7 +54,7 @@ from emulators.salesforce.orgs import (
     read_snapshot,
     remove_org_data,
 )
-from emulators.salesforce.server import read_server_info, serve
+from emulators.salesforce.server_info import read_server_info
 
 __all__ = ["main"]
 
@@ -166,7 +166,8 @@ def _spawn(paths: OrgPaths, port: int, extra: list[str] | None = None) -> int:
         code = child.poll()
         if code is not None:
             tail = paths.log.read_text(errors="replace").strip().splitlines()[-5:]
-            message = " | ".join(tail) or f"exit code {code}"
+            errors = [line.removeprefix("error: ") for line in tail if line.startswith("error: ")]
+            message = errors[-1] if errors else (" | ".join(tail) or f"exit code {code}")
             if code == 2:
                 raise OrgUsageError(message)
             raise _Failure(f"the org server exited during start-up: {message}")
@@ -324,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {"start": cmd_start, "stop": cmd_stop, "status": cmd_status, "reset": cmd_reset}
     try:
         if args.command == "serve":
+            from emulators.salesforce.server import serve  # uvicorn and the app: only the server needs them
+
             paths = _paths(args)
             ensure_tls_files(paths.state_dir)
             serve(paths, port=args.port, seed_file=args.seed, sandbox=args.sandbox, faults_file=args.faults,

@@ -169,7 +169,10 @@ def port_is_free(port: int) -> bool:
 
 
 def choose_port(paths: OrgPaths, requested: int | None) -> int:
-    """``requested``, else the org's kept port, else a free one; the choice is kept for next time."""
+    """``requested``, else the org's kept port, else a free one; the choice is kept for next time.
+
+    A port that is in use is refused (and not kept).
+    """
     snap = read_snapshot(paths)
     port = requested or snap.port
     if port is None:
@@ -178,6 +181,8 @@ def choose_port(paths: OrgPaths, requested: int | None) -> int:
             port = int(sock.getsockname()[1])
     if not 1 <= int(port) <= 65535:
         raise OrgUsageError(f"port {port} is not a TCP port (1–65535).")
+    if not port_is_free(int(port)):
+        raise OrgUsageError(f"port {port} on 127.0.0.1 is in use; pass --port with a free port.")
     if port != snap.port:
         set_port(paths, int(port))
     return int(port)

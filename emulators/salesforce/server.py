@@ -26,18 +26,11 @@ from emulators.salesforce.http.router import OrgService
 from emulators.salesforce.org.clock import CLOCK_OFFSET_KEY, OrgClock
 from emulators.salesforce.org.identity import OrgPaths
 from emulators.salesforce.orgs import OrgUsageError, choose_port, ensure_org, open_org
+from emulators.salesforce.server_info import read_server_info
 from emulators.salesforce.soql import CursorRegistry, QueryEngine
 from emulators.salesforce.surfaces import build_org_app
 
-__all__ = ["serve", "read_server_info"]
-
-
-def read_server_info(paths: OrgPaths) -> dict | None:
-    """``server.json`` (``{pid, port, instance_url, started}``) of a running server, or None."""
-    try:
-        return json.loads(paths.server.read_text())
-    except (OSError, ValueError):
-        return None
+__all__ = ["serve"]
 
 
 def _write_server_info(paths: OrgPaths, port: int) -> None:

@@ -1,0 +1,1 @@
+"""Helpers shared by tests: running emulated orgs (salesforce_org.py)."""

@@ -8,6 +8,8 @@ Public API (everything else in this package is an implementation module):
 * :func:`custom_object`, :func:`custom_field`, :class:`CustomFieldSpec` — schemas for what a Metadata
   deploy creates; then :func:`link_child_relationships` over the org's full set re-links parents.
 * :func:`with_audit_fields_writable` — the schema as seen with "Set Audit Fields upon Record Creation".
+* :func:`with_record_type_field` — adds ``RecordTypeId`` when an object gets its first non-master record type;
+  :func:`supports_record_types` says which objects can have them.
 * :func:`describe_sobject`, :func:`describe_sobject_json`, :func:`describe_global` — Salesforce's describe
   JSON (memoised per schema object), with :class:`RecordTypeInfo` inputs from the org's RecordType rows.
 * :class:`CatalogError` and its subclasses for bad specs and unusable data.
@@ -37,6 +39,7 @@ from emulators.salesforce.catalog.record_types import (
     MASTER_RECORD_TYPE_ID,
     RecordTypeInfo,
     supports_record_types,
+    with_record_type_field,
 )
 from emulators.salesforce.catalog.standard_catalog import STANDARD_OBJECT_NAMES, standard_schemas
 
@@ -61,6 +64,7 @@ __all__ = [
     "RecordTypeInfo",
     "MASTER_RECORD_TYPE_ID",
     "supports_record_types",
+    "with_record_type_field",
     "CatalogError",
     "CustomSpecError",
     "CatalogDataError",

@@ -53,7 +53,7 @@ class NameFieldType(StrEnum):
     AUTO_NUMBER = "AutoNumber"
 
 
-def _name_field(object_name: str, label: str, kind: NameFieldType) -> FieldSchema:
+def _name_field(label: str, kind: NameFieldType) -> FieldSchema:
     if kind is NameFieldType.AUTO_NUMBER:
         return new_field("Name", "string", label=label, length=30, nillable=False, createable=False,
                          updateable=False, defaulted_on_create=True, auto_number=True, id_lookup=True,
@@ -108,7 +108,7 @@ def custom_object(
     standard: list[FieldSchema] = [id_field(label, label="Record ID")]
     if sharing is not SharingModel.CONTROLLED_BY_PARENT:
         standard.append(owner_field(to=("Group", "User")))
-    standard += [is_deleted_field(), _name_field(api_name, name_field_label or f"{label} Name", name_kind)]
+    standard += [is_deleted_field(), _name_field(name_field_label or f"{label} Name", name_kind)]
     standard += audit_fields()
     if enable_activities:
         standard.append(last_activity_field())

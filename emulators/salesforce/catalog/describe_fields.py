@@ -15,7 +15,8 @@ meaning of its own (see :mod:`describe_convert`) — real standard fields report
 parent cascades — so only custom fields render the model's delete flags, and a value in ``extra`` wins.
 
 ``permissionable`` (whether field-level security applies) is an admin fact per standard field; the derived
-default (nillable and writable, or a compound address) is exactly Salesforce's rule for custom fields.
+default — writable and nillable (or a custom checkbox), or a compound address — is Salesforce's rule for
+custom fields and right for most standard ones.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def _derived(field: FieldSchema) -> dict[str, Any]:
         "mask": None,
         "maskType": None,
         "namePointing": polymorphic,
-        "permissionable": field.type == "address" or (field.nillable and writable and not field.name_field),
+        "permissionable": field.type == "address"
+        or ((field.nillable or (field.custom and field.type == "boolean")) and writable and not field.name_field),
         "polymorphicForeignKey": polymorphic,
         "queryByDistance": field.type in ("address", "location"),
         "referenceTargetField": None,

@@ -167,9 +167,11 @@ def describe_sobject(
 
     ``instance_path_prefix`` is the path the org is served under ("" for an org at the server root);
     ``instance_url`` is the origin (``https://127.0.0.1:PORT``) used in the UI templates.
-    The result's nested values are shared with a memo: serialise it, do not mutate it.
+    ``api_version`` is ``"62.0"`` (a leading ``v`` is accepted). The result's nested values are shared with
+    a memo: serialise it, do not mutate it.
     """
-    return dict(_full(schema, tuple(record_types), api_version, instance_path_prefix, instance_url))
+    version = api_version.removeprefix("v")
+    return dict(_full(schema, tuple(record_types), version, instance_path_prefix, instance_url))
 
 
 def describe_sobject_json(
@@ -181,10 +183,10 @@ def describe_sobject_json(
     instance_url: str = DEFAULT_INSTANCE_URL,
 ) -> bytes:
     """:func:`describe_sobject` serialised to JSON bytes (memoised too)."""
-    rts = tuple(record_types)
-    key = ("json", rts, api_version, instance_path_prefix, instance_url)
+    rts, version = tuple(record_types), api_version.removeprefix("v")
+    key = ("json", rts, version, instance_path_prefix, instance_url)
     return _MEMO.get_or_build(
-        schema, key, lambda: orjson.dumps(_full(schema, rts, api_version, instance_path_prefix, instance_url))
+        schema, key, lambda: orjson.dumps(_full(schema, rts, version, instance_path_prefix, instance_url))
     )
 
 
@@ -210,6 +212,7 @@ def describe_global(
 ) -> dict[str, Any]:
     """The ``GET /services/data/vNN.N/sobjects`` body: every object, sorted by name."""
     ordered = sorted(schemas, key=lambda s: s.name.lower())
+    api_version = api_version.removeprefix("v")
     return {
         "encoding": "UTF-8",
         "maxBatchSize": GLOBAL_MAX_BATCH_SIZE,

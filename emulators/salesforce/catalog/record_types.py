@@ -5,12 +5,19 @@ record type of the object. Every object that supports record types also has the 
 ``012000000000000AAA`` (the one records get when the object has no other); the renderer adds it when the
 caller's list has no master. Objects that do not support record types (OpportunityContactRole, User,
 CaseComment …) describe an empty list, as Salesforce does.
+
+An object shows a ``RecordTypeId`` field only once it has a record type besides Master (the recorded
+Account has one, the recorded Contact does not): :func:`with_record_type_field` adds it, after the name field
+as Salesforce places it, when the org runtime creates the first one.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterable, NamedTuple
 
+from emulators.salesforce.catalog.errors import CatalogError
+from emulators.salesforce.catalog.field_factory import new_field
 from emulators.salesforce.schema.model import ObjectSchema
 
 __all__ = [
@@ -20,6 +27,7 @@ __all__ = [
     "RECORD_TYPE_OBJECTS",
     "supports_record_types",
     "render_record_type_infos",
+    "with_record_type_field",
 ]
 
 MASTER_RECORD_TYPE_ID = "012000000000000AAA"
@@ -82,3 +90,18 @@ def render_record_type_infos(
         }
         for rt in _with_master(record_types)
     ]
+
+
+def with_record_type_field(schema: ObjectSchema) -> ObjectSchema:
+    """``schema`` with its ``RecordTypeId`` field (unchanged if present); objects without record types raise."""
+    if schema.field("RecordTypeId") is not None:
+        return schema
+    if not supports_record_types(schema):
+        raise CatalogError(f"{schema.name} does not support record types")
+    field = new_field(
+        "RecordTypeId", "reference", label="Record Type ID", reference_to=("RecordType",),
+        relationship_name="RecordType", extra={"permissionable": False},
+    )
+    anchor = schema.name_field() or schema.fields[0]
+    at = schema.fields.index(anchor) + 1
+    return replace(schema, fields=schema.fields[:at] + (field,) + schema.fields[at:])

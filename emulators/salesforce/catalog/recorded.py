@@ -12,7 +12,8 @@ Missing files or bodies raise :class:`CatalogDataError` naming the file, so a ch
 from __future__ import annotations
 
 import json
-from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -34,10 +35,17 @@ RECORDED_DESCRIBE_OBJECTS = ("Account", "Contact", "Opportunity", "Case", "Event
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _package_dir() -> Path:
+    # find_spec locates the installed package without importing it (importing cumulusci costs ~1 s).
+    spec = find_spec(_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"package {_PACKAGE!r} is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 def _read_body(file_name: str) -> Any:
     try:
-        node = resources.files(_PACKAGE).joinpath(*_FOLDER, file_name)
-        text = node.read_text(encoding="utf-8")
+        text = _package_dir().joinpath(*_FOLDER, file_name).read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
         raise CatalogDataError(
             f"recorded response {file_name!r} is not in the installed {_PACKAGE} package ({exc}); "

@@ -47,7 +47,14 @@ def _build() -> tuple[ObjectSchema, ...]:
                 f"catalog/standard defines {item.schema.name}, which a recorded describe already provides"
             )
         schemas[item.schema.name] = item.schema
+    borrowers = {(item.schema.name, b.field) for item in authored for b in item.borrowed}
     for item in authored:
+        for b in item.borrowed:
+            if (b.source_object, b.source_field) in borrowers:
+                raise CatalogDataError(
+                    f"catalog/standard/{item.schema.name}.yaml: field {b.field} takes {b.kind} "
+                    f"{b.source_object}.{b.source_field}, which borrows itself; point at the original field"
+                )
         schemas[item.schema.name] = _resolve_borrowed(item.schema, item.borrowed, schemas)
     return tuple(link_child_relationships(schemas).values())
 

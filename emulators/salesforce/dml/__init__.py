@@ -1,1 +1,1 @@
-"""See the modules of this package."""
+"""The write rules: value coercion, lookup integrity, required and unique fields, inserts/updates/upserts, deletes."""

@@ -159,7 +159,7 @@ def _out_of_range(f: FieldSchema, value: Any) -> RecordFailure:
 
 
 def _integer_digits(number: Decimal) -> int:
-    whole = abs(number.to_integral_value(rounding=ROUND_HALF_UP))
+    whole = int(abs(number))  # digits before the point (truncated, not rounded)
     return 0 if whole == 0 else len(str(whole))
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulators.salesforce.dml.errors import RecordFailure
+from emulators.salesforce.dml.errors import RecordFailure, RecordMissing
 from emulators.salesforce.org.schemas import OrgSchemas
 from emulators.salesforce.state.records import RecordStore, StoredRecord
 
@@ -45,7 +45,7 @@ def delete_record(
     """Delete ``record_id`` (and what cascades from it); return its sObject name."""
     top = store.get(record_id)
     if top is None or (expected_sobject and top.sobject != expected_sobject):
-        raise RecordFailure("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [])
+        raise RecordMissing()
     if top.deleted:
         raise RecordFailure("ENTITY_IS_DELETED", "entity is deleted", [])
     plan = schemas.plan(top.sobject)

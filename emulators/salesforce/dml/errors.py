@@ -6,7 +6,9 @@
     ├── ApiError        call-level: the whole request fails with an HTTP status and
     │                   ``[{"message":…,"errorCode":…}]`` (``fields`` added when given)
     └── RecordFailure   record-level: one record fails; collections, composite and single creates
-                        report ``{"statusCode":…,"message":…,"fields":[…]}`` in its ``errors``
+        │               report ``{"statusCode":…,"message":…,"fields":[…]}`` in its ``errors``
+        └── RecordMissing   the record a call addresses (by Id) does not exist: collections report
+                            INVALID_CROSS_REFERENCE_KEY, single-record REST calls 404 NOT_FOUND
 
 Both carry Salesforce's codes (``StatusCode`` for records, ``ExceptionCode`` / REST ``errorCode``
 for calls) unchanged.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-__all__ = ["ApiError", "RecordFailure", "NOT_FOUND_MESSAGE"]
+__all__ = ["ApiError", "RecordFailure", "RecordMissing", "NOT_FOUND_MESSAGE"]
 
 NOT_FOUND_MESSAGE = "The requested resource does not exist"
 
@@ -54,3 +56,10 @@ class RecordFailure(Exception):
     def rest_body(self) -> list[dict[str, Any]]:
         """The body of a single-record REST call that failed with this error."""
         return [{"message": self.message, "errorCode": self.status_code, "fields": self.fields}]
+
+
+class RecordMissing(RecordFailure):
+    """The record an update or delete addresses does not exist (or is of another object)."""
+
+    def __init__(self) -> None:
+        super().__init__("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [])

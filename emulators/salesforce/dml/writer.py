@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from emulators.salesforce.dml.coerce import coerce_value
-from emulators.salesforce.dml.errors import ApiError, RecordFailure
+from emulators.salesforce.dml.errors import ApiError, RecordFailure, RecordMissing
 from emulators.salesforce.dml.references import check_reference
 from emulators.salesforce.ids import MalformedId, parse_id
 from emulators.salesforce.org.schemas import ObjectPlan, OrgSchemas
@@ -139,7 +139,7 @@ class Writer:
         """Stored data of a live record of ``plan`` (ENTITY_IS_DELETED / INVALID_CROSS_REFERENCE_KEY otherwise)."""
         found = self.store.get(record_id)
         if found is None or found.sobject != plan.name:
-            raise RecordFailure("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [])
+            raise RecordMissing()
         if found.deleted:
             raise RecordFailure("ENTITY_IS_DELETED", "entity is deleted", [])
         return found.data

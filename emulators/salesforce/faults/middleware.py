@@ -64,11 +64,14 @@ class FaultMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        plan = self.injector.for_request(scope.get("path", ""))
+        path = scope.get("path", "")
+        while "//" in path:  # the sf CLI may send //services/… (the app collapses it the same way)
+            path = path.replace("//", "/")
+        plan = self.injector.for_request(path)
         if plan.delay_seconds:
             await asyncio.sleep(plan.delay_seconds)
         if plan.error_status is not None:
-            body, media = _error_body(scope.get("path", ""), plan.error_status)
+            body, media = _error_body(path, plan.error_status)
             headers = [(b"content-type", media.encode()), (b"content-length", str(len(body)).encode())]
             await send({"type": "http.response.start", "status": plan.error_status, "headers": headers})
             await send({"type": "http.response.body", "body": body, "more_body": False})

@@ -1,1 +1,1 @@
-"""See the modules of this package."""
+"""The org's HTTP surface: the ASGI app, routing, and one module per REST resource family."""

@@ -78,7 +78,7 @@ def _parse_body(raw: bytes) -> Any:
         ) from None
 
 
-def build_app(service: OrgService, *, instance_url: str, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
+def build_app(service: OrgService, *, instance_url: str, extra_routes: Sequence[BaseRoute] = ()) -> Any:
     """The ASGI app serving ``service``'s org at ``instance_url`` (``https://127.0.0.1:PORT``).
 
     ``extra_routes`` (Bulk, Metadata, admin …) are matched before the generic REST routes.
@@ -176,4 +176,20 @@ def build_app(service: OrgService, *, instance_url: str, extra_routes: Sequence[
         Route("/services/data/{version}", data, methods=methods),
         Route("/services/data/{version}/{rest:path}", data, methods=methods),
     ]
-    return Starlette(routes=routes)
+    return _SlashCollapsing(Starlette(routes=routes))
+
+
+class _SlashCollapsing:
+    """Serve ``//services/data/…`` like ``/services/data/…`` (the sf CLI keeps a trailing ``/`` on
+    the instance URL it was given and joins paths onto it; Salesforce's servers accept that)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope.get("type") == "http" and "//" in scope.get("path", ""):
+            path = scope["path"]
+            while "//" in path:
+                path = path.replace("//", "/")
+            scope = {**scope, "path": path, "raw_path": path.encode()}
+        await self.app(scope, receive, send)

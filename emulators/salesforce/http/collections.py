@@ -28,7 +28,7 @@ from typing import Any, Callable
 from emulators.salesforce.dml.deletes import delete_record
 from emulators.salesforce.dml.errors import ApiError, RecordFailure
 from emulators.salesforce.dml.writer import MultipleMatches, ResolvedRecord
-from emulators.salesforce.http.context import RequestContext, SubRequest
+from emulators.salesforce.http.context import FORCE_ALL_OR_NONE, RequestContext, SubRequest
 from emulators.salesforce.http.reply import Reply
 from emulators.salesforce.http.sobjects import _external_field, render_record
 from emulators.salesforce.ids import MalformedId, parse_id
@@ -56,14 +56,14 @@ def _too_many() -> ApiError:
     )
 
 
-def _records_of(req: SubRequest) -> tuple[list[Any], bool]:
+def _records_of(ctx: RequestContext, req: SubRequest) -> tuple[list[Any], bool]:
     body = req.body
     if not isinstance(body, dict) or not isinstance(body.get("records"), list):
         raise ApiError(400, "JSON_PARSER_ERROR", "The request body must be an object with a 'records' array.")
     records = body["records"]
     if len(records) > MAX_RECORDS:
         raise _too_many()
-    return records, _flag(body.get("allOrNone", False))
+    return records, _flag(body.get("allOrNone", False)) or bool(ctx.extra.get(FORCE_ALL_OR_NONE))
 
 
 def _run(
@@ -117,7 +117,7 @@ def _plan_for_record(ctx: RequestContext, record: Any) -> tuple[ObjectPlan, dict
 
 
 def _insert(ctx: RequestContext, req: SubRequest) -> Reply:
-    records, all_or_none = _records_of(req)
+    records, all_or_none = _records_of(ctx, req)
     writer = ctx.writer()
     prepared = []
     for raw in records:  # names and types are checked for the whole call before anything is written
@@ -134,7 +134,7 @@ def _insert(ctx: RequestContext, req: SubRequest) -> Reply:
 
 
 def _update(ctx: RequestContext, req: SubRequest) -> Reply:
-    records, all_or_none = _records_of(req)
+    records, all_or_none = _records_of(ctx, req)
     writer = ctx.writer()
     prepared: list[tuple[ObjectPlan, ResolvedRecord, Any]] = []
     for raw in records:
@@ -161,7 +161,7 @@ def _update(ctx: RequestContext, req: SubRequest) -> Reply:
 
 
 def _upsert(ctx: RequestContext, plan: ObjectPlan, field_name: str, req: SubRequest) -> Reply:
-    records, all_or_none = _records_of(req)
+    records, all_or_none = _records_of(ctx, req)
     f = _external_field(plan, field_name)
     writer = ctx.writer()
     prepared = []
@@ -193,7 +193,7 @@ def _delete(ctx: RequestContext, req: SubRequest) -> Reply:
         raise ApiError(400, "MISSING_ARGUMENT", "ids parameter is required")
     if len(ids) > MAX_RECORDS:
         raise _too_many()
-    all_or_none = _flag(req.query.get("allOrNone", "false"))
+    all_or_none = _flag(req.query.get("allOrNone", "false")) or bool(ctx.extra.get(FORCE_ALL_OR_NONE))
 
     def step(i: int) -> dict[str, Any]:
         try:

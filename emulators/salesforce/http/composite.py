@@ -10,7 +10,8 @@ is replaced by that value of an earlier subrequest's reply body. A reference tha
 resolved (unknown referenceId, a failed subrequest, a missing path) gives that subrequest 400
 PROCESSING_HALTED ``"Invalid reference specified. No value for Rows.records[0].Id found in Rows"``.
 
-With ``allOrNone`` the first failing subrequest (status ≥ 400) rolls back everything the call did
+With ``allOrNone`` the first failing subrequest (status ≥ 400, or an sObject Collections subrequest
+with a failed record — the composite's ``allOrNone`` also makes those all-or-none) rolls back everything the call did
 (a savepoint); it keeps its own error and every other subrequest reports 400 PROCESSING_HALTED
 ``"The transaction was rolled back since another operation in the same transaction failed."``.
 """
@@ -22,7 +23,7 @@ from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
 
 from emulators.salesforce.dml.errors import ApiError
-from emulators.salesforce.http.context import RequestContext, SubRequest, parse_version
+from emulators.salesforce.http.context import FORCE_ALL_OR_NONE, RequestContext, SubRequest, parse_version
 from emulators.salesforce.http.reply import Reply
 
 __all__ = ["composite", "MAX_SUBREQUESTS", "ROLLBACK_MESSAGE"]
@@ -47,7 +48,7 @@ def _lookup(results: dict[str, Reply], ref_id: str, path: str) -> Any:
     expression = ref_id + path
     if reply is None or reply.status >= 400:
         raise _BadReference(expression, ref_id)
-    value: Any = reply.body
+    value: Any = reply.json_body()
     for name, index in _STEP.findall(path):
         if name:
             if not isinstance(value, dict) or name not in value:
@@ -80,7 +81,13 @@ def _substitute(value: Any, results: dict[str, Reply]) -> Any:
 
 
 def _entry(reply: Reply, ref_id: str) -> dict[str, Any]:
-    return {"body": reply.body, "httpHeaders": dict(reply.headers), "httpStatusCode": reply.status, "referenceId": ref_id}
+    return {"body": reply.json_body(), "httpHeaders": dict(reply.headers), "httpStatusCode": reply.status, "referenceId": ref_id}
+
+
+def _has_failed_records(reply: Reply) -> bool:
+    """An sObject Collections reply (200) in which some record failed."""
+    body = reply.body
+    return isinstance(body, list) and any(isinstance(r, dict) and r.get("success") is False for r in body)
 
 
 def _halted(message: str) -> Reply:
@@ -95,7 +102,7 @@ def _subrequest(ctx: RequestContext, item: dict[str, Any], results: dict[str, Re
     if len(segments) < 4 or segments[1:3] != ["services", "data"] or parse_version(segments[3]) is None:
         raise ApiError(400, "INVALID_URL", f"The URL {parts.path} is not a supported REST resource of this org.")
     version = parse_version(segments[3]) or ctx.version
-    sub_ctx = RequestContext(ctx.org, ctx.user_id, version, ctx.instance_url, now=ctx.now)
+    sub_ctx = RequestContext(ctx.org, ctx.user_id, version, ctx.instance_url, now=ctx.now, extra=dict(ctx.extra))
     headers = {str(k).lower(): str(v) for k, v in (item.get("httpHeaders") or {}).items()}
     body = _substitute(item.get("body"), results)
     rest = "/" + "/".join(segments[4:])
@@ -122,6 +129,9 @@ def composite(ctx: RequestContext, req: SubRequest, route: Router) -> Reply:
     if any(not r for r in ref_ids) or len(set(ref_ids)) != len(ref_ids):
         raise ApiError(400, "INVALID_INPUT", "Every subrequest needs a referenceId, and referenceIds must be unique.")
     all_or_none = bool(body.get("allOrNone", False))
+    if all_or_none:  # the composite's allOrNone overrides that of sObject Collections subrequests
+        ctx = RequestContext(ctx.org, ctx.user_id, ctx.version, ctx.instance_url, now=ctx.now,
+                             extra={**ctx.extra, FORCE_ALL_OR_NONE: True})
     db = ctx.org.db
     db.savepoint("composite")
     results: dict[str, Reply] = {}
@@ -143,7 +153,7 @@ def composite(ctx: RequestContext, req: SubRequest, route: Router) -> Reply:
                 reply = Reply(exc.status, exc.body())
         results[ref_id] = reply
         order.append((ref_id, reply))
-        if all_or_none and reply.status >= 400:
+        if all_or_none and (reply.status >= 400 or _has_failed_records(reply)):
             failed_at = index
             break
     if failed_at is not None:

@@ -8,7 +8,10 @@ from typing import Any, Mapping
 from emulators.salesforce.dml.writer import Writer
 from emulators.salesforce.org.runtime import Org
 
-__all__ = ["RequestContext", "SubRequest", "API_VERSIONS", "parse_version"]
+__all__ = ["RequestContext", "SubRequest", "API_VERSIONS", "parse_version", "FORCE_ALL_OR_NONE"]
+
+# RequestContext.extra key: set by an allOrNone composite for its sObject Collections subrequests
+FORCE_ALL_OR_NONE = "force_all_or_none"
 
 API_VERSIONS: tuple[str, ...] = tuple(f"{major}.0" for major in range(40, 68))
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulators.salesforce.dml.deletes import delete_record
-from emulators.salesforce.dml.errors import ApiError, RecordFailure
+from emulators.salesforce.dml.errors import ApiError, RecordFailure, RecordMissing
 from emulators.salesforce.dml.writer import MultipleMatches
 from emulators.salesforce.http.context import RequestContext, SubRequest
 from emulators.salesforce.http.reply import Reply, failure_reply, not_found
@@ -87,7 +87,7 @@ def record_reply(ctx: RequestContext, plan: ObjectPlan, record_id: str, fields: 
 
 
 def _failure(exc: RecordFailure) -> Reply:
-    if exc.status_code == "INVALID_CROSS_REFERENCE_KEY" and exc.message == "invalid cross reference id" and not exc.fields:
+    if isinstance(exc, RecordMissing):
         return not_found()
     return failure_reply(exc, _STATUS_FOR.get(exc.status_code, 400))
 

@@ -1,1 +1,1 @@
-"""See the modules of this package."""
+"""One org: identity and files, seed, creation, sessions and tokens, JWT checks, schema registry, runtime."""

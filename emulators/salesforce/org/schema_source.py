@@ -10,7 +10,8 @@ kind               spec (JSON)
 ``custom_field``   one CustomFieldSpec as a dict, added to (or replacing) a field of ``object``
 =================  ======================================================================
 
-then child relationships are re-linked and, when the org setting "Set Audit Fields upon Record
+then objects that have RecordType rows get a ``RecordTypeId`` field (Salesforce describes it only
+then), child relationships are re-linked and, when the org setting "Set Audit Fields upon Record
 Creation" is on, the audit fields of the objects that support it become createable.
 
 :func:`add_custom_object` and :func:`add_custom_field` build the new schema first (so a bad spec is a
@@ -35,6 +36,7 @@ from emulators.salesforce.catalog import (
     supports_audit_fields,
     with_audit_fields_writable,
 )
+from emulators.salesforce.catalog.field_factory import new_field
 from emulators.salesforce.schema.model import FieldSchema, ObjectSchema, PicklistValue
 from emulators.salesforce.state.db import Database
 
@@ -87,11 +89,30 @@ def _finish(schemas: dict[str, ObjectSchema], audit_writable: bool) -> dict[str,
     return linked
 
 
+def _add_record_type_fields(db: Database, schemas: dict[str, ObjectSchema]) -> None:
+    """Objects with record types get ``RecordTypeId``, which Salesforce only describes when they exist."""
+    with_types = set()
+    for (data,) in db.conn.execute("SELECT data FROM records WHERE sobject = 'RecordType'"):
+        with_types.add(str(orjson.loads(data).get("SobjectType", "")).lower())
+    for name, schema in list(schemas.items()):
+        if name.lower() in with_types and schema.field("RecordTypeId") is None:
+            schemas[name] = schema.with_field(
+                new_field(
+                    "RecordTypeId",
+                    "reference",
+                    label="Record Type ID",
+                    reference_to=("RecordType",),
+                    relationship_name="RecordType",
+                )
+            )
+
+
 def build_schemas(db: Database, audit_writable: bool) -> dict[str, ObjectSchema]:
     """The org's schemas (see the module docstring)."""
     schemas = dict(standard_schemas())
     for kind, sobject, spec in db.conn.execute("SELECT kind, object, spec FROM schema_changes ORDER BY seq"):
         _apply(schemas, kind, sobject, orjson.loads(spec))
+    _add_record_type_fields(db, schemas)
     return _finish(schemas, audit_writable)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -216,6 +217,11 @@ def parse_seed(data: Any, *, source: str = "seed") -> Seed:
     if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout < 1:
         _problem(problems, "organization.session_timeout_minutes", "must be a whole number ≥ 1")
         timeout = 120
+    time_zone = _str(org, "time_zone", "organization", problems) or "America/Los_Angeles"
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        _problem(problems, "organization.time_zone", f"{time_zone!r} is not an IANA time zone (e.g. Europe/London)")
     sandbox_name = _str(org, "sandbox_name", "organization", problems)
     if sandbox_name and not re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,9}", sandbox_name):
         _problem(problems, "organization.sandbox_name", "must be a letter then up to 9 letters/digits")
@@ -283,7 +289,7 @@ def parse_seed(data: Any, *, source: str = "seed") -> Seed:
         licenses=licenses,
         sandbox=_bool(org, "sandbox", "organization", problems, None),
         sandbox_name=sandbox_name,
-        time_zone=_str(org, "time_zone", "organization", problems) or "America/Los_Angeles",
+        time_zone=time_zone,
         set_audit_fields_on_create=bool(_bool(org, "set_audit_fields_on_create", "organization", problems, True)),
         session_timeout_minutes=timeout,
         admin=admin,

@@ -24,7 +24,8 @@ describe casing)::
                   [WHERE cond] [WITH name] [GROUP BY [ROLLUP|CUBE] (paths)] [HAVING cond]
                   [ORDER BY order {, order}] [LIMIT int] [OFFSET int]
                   [FOR VIEW|REFERENCE|UPDATE {, …}] [UPDATE TRACKING|VIEWSTAT]
-    item       := path | aggregate [alias] | ( query ) | typeof
+    item       := path | aggregate [alias] | ( query ) | typeof | FIELDS(ALL|STANDARD|CUSTOM)
+                                                    (ALL/CUSTOM need LIMIT ≤ 200)
     path       := name {. name}                     up to 5 relationship hops
     aggregate  := COUNT() | COUNT(path) | COUNT_DISTINCT(path) | MIN(path) | MAX(path)
                 | SUM(path) | AVG(path)             unaliased ones are named expr0, expr1, …
@@ -42,9 +43,9 @@ describe casing)::
                   N_DAYS_AGO and the WEEKS/MONTHS/QUARTERS/YEARS/FISCAL_QUARTERS/FISCAL_YEARS forms
     order      := (path | aggregate) [ASC|DESC] [NULLS FIRST|LAST]
 
-Not supported (refused as MALFORMED_QUERY): date functions (CALENDAR_YEAR …), FORMAT(), toLabel(),
-convertCurrency(), FIELDS(), DISTANCE/GEOLOCATION, bind variables, WITH DATA CATEGORY. ROLLUP and
-CUBE are accepted and grouped like a plain GROUP BY (no subtotal rows).
+``GROUP BY ROLLUP(…)`` and ``CUBE(…)`` produce Salesforce's subtotal rows (GROUPING() is not
+supported). Not supported (refused as MALFORMED_QUERY): date functions (CALENDAR_YEAR …),
+FORMAT(), toLabel(), convertCurrency(), DISTANCE/GEOLOCATION, bind variables, WITH DATA CATEGORY.
 """
 
 from __future__ import annotations

@@ -82,7 +82,8 @@ def check_aggregate(
     for item in query.group_by:
         path = resolver.resolve(item)
         if not path.field.groupable:
-            raise SoqlError(ErrorCode.INVALID_FIELD, located_message(text, item.pos, Messages.cannot(path.name, "grouped")))
+            message = Messages.cannot(path.name, "grouped")
+            raise SoqlError(ErrorCode.INVALID_FIELD, located_message(text, item.pos, message))
         note(path)
         groups.append(GroupColumn(f"g{len(groups)}", path))
     group_by_key = {g.path.key: g for g in groups}
@@ -133,8 +134,9 @@ def check_aggregate(
                 raise SoqlError(ErrorCode.MALFORMED_QUERY, Messages.not_grouped(item.text))
             output.append(GroupColumn(path.name, path))
             internal_of[len(output) - 1] = group.name
-        else:
-            raise SoqlError(ErrorCode.MALFORMED_QUERY, Messages.not_grouped(type(item).__name__))
+        else:  # TYPEOF, a sub-query or FIELDS() cannot be grouped
+            word = text[item.pos :].split()[0]
+            raise SoqlError(ErrorCode.MALFORMED_QUERY, located_message(text, item.pos, Messages.unexpected_token(word)))
 
     def aggregate_path(agg: Aggregate) -> ResolvedPath:
         col = add_aggregate(agg, None)
@@ -170,15 +172,16 @@ def check_aggregate(
         raise SoqlError(ErrorCode.NUMBER_OUTSIDE_VALID_RANGE, Messages.max_offset(schema.name))
 
     # Output columns read the internal keys; keep their public names for rendering.
-    rendered = tuple(
-        GroupColumn(col.name, _internal_path(internal_of[k], col.path.field, col.path.written))
-        if isinstance(col, GroupColumn)
-        else AggregateColumn(col.name, col.function, _internal_path(internal_of[k], _result_field(col.function, col.path), col.text), col.text)
-        for k, col in enumerate(output)
-    )
+    rendered: list[GroupColumn | AggregateColumn] = []
+    for k, col in enumerate(output):
+        if isinstance(col, GroupColumn):
+            rendered.append(GroupColumn(col.name, _internal_path(internal_of[k], col.path.field, col.path.written)))
+        else:
+            result = _internal_path(internal_of[k], _result_field(col.function, col.path), col.text)
+            rendered.append(AggregateColumn(col.name, col.function, result, col.text))
     plan = AggregatePlan(
         groups=tuple(groups),
-        output=rendered,
+        output=tuple(rendered),
         aggregates=tuple(aggregates),
         having=having,
         group_kind=query.group_by_kind,

@@ -3,6 +3,7 @@
 Resolves every name against the org's schemas and raises the error Salesforce would:
 
 * ``INVALID_TYPE``   unknown sObject; unknown child relationship in a sub-query's FROM
+* ``INVALID_TYPE_FOR_OPERATION`` an sObject whose describe says it is not queryable
 * ``INVALID_FIELD``  unknown field or relationship; non-filterable / non-sortable / non-groupable
                      fields; a value of the wrong type
 * ``INVALID_QUERY_FILTER_OPERATOR`` LIKE / INCLUDES / ordering operators on the wrong types; bad Ids
@@ -37,11 +38,12 @@ from emulators.salesforce.soql.plan import (
     TypeOfColumn,
 )
 from emulators.salesforce.soql.resolve import NAME_ENTITY, Resolver, make_getter
-from emulators.salesforce.soql.syntax import Aggregate, FieldPath, Query, SubQuery, TypeOf
+from emulators.salesforce.soql.syntax import Aggregate, FieldPath, FieldsMacro, Query, SelectItem, SubQuery, TypeOf
 
-__all__ = ["compile_query", "compile_parsed", "MAX_OFFSET"]
+__all__ = ["compile_query", "compile_parsed", "MAX_OFFSET", "FIELDS_MAX_LIMIT"]
 
 MAX_OFFSET = 2000
+FIELDS_MAX_LIMIT = 200
 
 
 def compile_query(text: str, schemas: SchemaProvider) -> CompiledQuery:
@@ -51,11 +53,13 @@ def compile_query(text: str, schemas: SchemaProvider) -> CompiledQuery:
 
 def compile_parsed(query: Query, schemas: SchemaProvider) -> CompiledQuery:
     schema = schemas.get(query.sobject)
-    if schema is None or not schema.queryable:
+    if schema is None:
         raise SoqlError(
             ErrorCode.INVALID_TYPE,
             located_message(query.text, query.sobject_pos, Messages.no_such_type(query.sobject)),
         )
+    if not schema.queryable:
+        raise SoqlError(ErrorCode.INVALID_TYPE_FOR_OPERATION, Messages.not_queryable(schema.name))
     return _Checker(schemas).level(query, schema, nested=False)
 
 
@@ -73,7 +77,7 @@ class _Checker:
         select_chains: set[tuple[str, ...]] = set()
         children: list[ChildColumn] = []
         seen: set[str] = set()
-        for item in query.select:
+        for item in _expand_fields(query, schema):
             if isinstance(item, FieldPath):
                 path = resolver.resolve(item)
                 if path.key in seen:
@@ -202,6 +206,11 @@ class _Checker:
                 located_message(sub.text, sub.sobject_pos, Messages.bad_child_relationship(sub.sobject)),
             )
         compiled = self.level(sub, child, nested=True)
+        if compiled.aggregate is not None:  # aggregates and GROUP BY have no place in a relationship query
+            first = next((i for i in sub.select if isinstance(i, Aggregate)), None)
+            pos = first.pos if first is not None else sub.group_by[0].pos
+            word = sub.text[pos:].split("(")[0].split()[0]
+            raise SoqlError(ErrorCode.MALFORMED_QUERY, located_message(sub.text, pos, Messages.unexpected_token(word)))
         return ChildColumn(rel.relationship_name or sub.sobject, compiled, rel.field)
 
     def semi_join_compiler(self, resolver: Resolver, outer: ObjectSchema):  # type: ignore[no-untyped-def]
@@ -223,6 +232,26 @@ class _Checker:
             return compiled
 
         return compile_inner
+
+
+def _expand_fields(query: Query, schema: ObjectSchema) -> list[SelectItem]:
+    """The SELECT list with ``FIELDS(…)`` replaced by the fields it stands for.
+
+    A field that FIELDS() brings in and the query also names explicitly is selected once.
+    """
+    explicit = {i.text.lower() for i in query.select if isinstance(i, FieldPath)}
+    items: list[SelectItem] = []
+    for item in query.select:
+        if not isinstance(item, FieldsMacro):
+            items.append(item)
+            continue
+        if item.kind != "STANDARD" and (query.limit is None or query.limit > FIELDS_MAX_LIMIT):
+            raise SoqlError(ErrorCode.MALFORMED_QUERY, Messages.fields_limit())
+        for f in schema.fields:
+            if (item.kind == "ALL" or f.custom == (item.kind == "CUSTOM")) and f.name.lower() not in explicit:
+                explicit.add(f.name.lower())
+                items.append(FieldPath((f.name,), (item.pos,)))
+    return items
 
 
 def _add_chains(chains: set[tuple[str, ...]], refs: tuple[str, ...]) -> None:

@@ -136,7 +136,8 @@ class ConditionCompiler:
             return ComparePlan(path, op, items)
         assert isinstance(value, Literal)
         if op in _ORDERING_OPS and dom in ("boolean", "multi"):
-            raise self.error(ErrorCode.INVALID_QUERY_FILTER_OPERATOR, cond.op_pos, Messages.invalid_operator(type_label))
+            message = Messages.invalid_operator(type_label)
+            raise self.error(ErrorCode.INVALID_QUERY_FILTER_OPERATOR, cond.op_pos, message)
         if value.kind is LiteralKind.DATE_LITERAL:
             if dom not in ("date", "datetime"):
                 normalize_literal(value, path, self.text)  # raises the type error

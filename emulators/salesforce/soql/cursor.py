@@ -15,12 +15,13 @@ Cursor lifecycle::
 
 The registry is a plain object its owner (one org) creates; no module state. When more than
 ``max_open`` cursors are open the least recently used one is dropped (Salesforce likewise drops a
-user's oldest cursors).
+user's oldest cursors). A lock makes it safe to share between request threads.
 """
 
 from __future__ import annotations
 
 import secrets
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -85,10 +86,12 @@ class CursorRegistry:
         self._idle = idle_seconds
         self._max_open = max_open
         self._open: OrderedDict[str, tuple[Cursor, datetime]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        self.purge()
-        return len(self._open)
+        with self._lock:
+            self._purge()
+            return len(self._open)
 
     def _new_id(self) -> str:
         while True:
@@ -99,28 +102,35 @@ class CursorRegistry:
 
     def add(self, cursor: Cursor) -> str:
         """Register ``cursor``; returns its Id."""
-        self.purge()
-        cursor_id = self._new_id()
-        self._open[cursor_id] = (cursor, self._clock())
-        while len(self._open) > self._max_open:
-            self._open.popitem(last=False)
-        return cursor_id
+        with self._lock:
+            self._purge()
+            cursor_id = self._new_id()
+            self._open[cursor_id] = (cursor, self._clock())
+            while len(self._open) > self._max_open:
+                self._open.popitem(last=False)
+            return cursor_id
 
     def get(self, cursor_id: str) -> Cursor:
         """The open cursor ``cursor_id`` (and mark it used); INVALID_QUERY_LOCATOR when there is none."""
-        self.purge()
-        entry = self._open.get(cursor_id)
-        if entry is None:
-            raise SoqlError(ErrorCode.INVALID_QUERY_LOCATOR, Messages.invalid_locator())
-        self._open[cursor_id] = (entry[0], self._clock())
-        self._open.move_to_end(cursor_id)
-        return entry[0]
+        with self._lock:
+            self._purge()
+            entry = self._open.get(cursor_id)
+            if entry is None:
+                raise SoqlError(ErrorCode.INVALID_QUERY_LOCATOR, Messages.invalid_locator())
+            self._open[cursor_id] = (entry[0], self._clock())
+            self._open.move_to_end(cursor_id)
+            return entry[0]
 
     def close(self, cursor_id: str) -> None:
-        self._open.pop(cursor_id, None)
+        with self._lock:
+            self._open.pop(cursor_id, None)
 
     def purge(self) -> None:
         """Drop cursors idle for longer than the expiry."""
+        with self._lock:
+            self._purge()
+
+    def _purge(self) -> None:
         now = self._clock()
         while self._open:
             cursor_id, (_, last_used) = next(iter(self._open.items()))

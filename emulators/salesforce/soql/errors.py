@@ -26,6 +26,7 @@ CHARS_AFTER = 42
 class ErrorCode(StrEnum):
     MALFORMED_QUERY = "MALFORMED_QUERY"
     INVALID_TYPE = "INVALID_TYPE"
+    INVALID_TYPE_FOR_OPERATION = "INVALID_TYPE_FOR_OPERATION"
     INVALID_FIELD = "INVALID_FIELD"
     INVALID_QUERY_FILTER_OPERATOR = "INVALID_QUERY_FILTER_OPERATOR"
     INVALID_QUERY_LOCATOR = "INVALID_QUERY_LOCATOR"
@@ -106,6 +107,10 @@ class Messages:
             "append the '__c' after the entity name. Please reference your WSDL or the describe call for the "
             "appropriate names."
         )
+
+    @staticmethod
+    def not_queryable(name: str) -> str:
+        return f"entity type {name} does not support query"
 
     @staticmethod
     def no_such_column(name: str, entity: str) -> str:
@@ -202,6 +207,10 @@ class Messages:
     @staticmethod
     def count_with_fields() -> str:
         return "COUNT() and other fields or aggregate functions cannot be used together"
+
+    @staticmethod
+    def fields_limit() -> str:
+        return "The SOQL FIELDS function must have a LIMIT of at most 200"
 
     @staticmethod
     def invalid_locator() -> str:

@@ -65,7 +65,8 @@ def select_ids(query: CompiledQuery, ctx: RunContext) -> list[str]:
 
 
 def render_page(query: CompiledQuery, ids: list[str], ctx: RunContext) -> list[dict[str, Any]]:
-    found = {row["Id"]: row for row in ctx.records.scan(query.sobject.name, include_deleted=ctx.include_deleted, ids=ids)}
+    rows = ctx.records.scan(query.sobject.name, include_deleted=ctx.include_deleted, ids=ids)
+    found = {row["Id"]: row for row in rows}
     rows = [found[i] for i in ids if i in found]
     return render_rows(query, rows, ctx)
 

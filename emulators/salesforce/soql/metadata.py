@@ -59,7 +59,9 @@ APEX_TYPES = {
     "location": "Location",
 }
 _NUMBER = frozenset({"int", "long", "double", "currency", "percent"})
-_TEXT = frozenset({"string", "textarea", "email", "phone", "url", "picklist", "multipicklist", "combobox", "encryptedstring"})
+_TEXT = frozenset(
+    {"string", "textarea", "email", "phone", "url", "picklist", "multipicklist", "combobox", "encryptedstring"}
+)
 
 
 def _entry(

@@ -11,12 +11,20 @@ from __future__ import annotations
 
 from emulators.salesforce.soql.errors import ErrorCode, Messages, SoqlError, located_message
 from emulators.salesforce.soql.lexer import Token, TokenKind, tokenize
+from emulators.salesforce.soql.vocabulary import (
+    AGGREGATE_FUNCTIONS,
+    DATE_LITERALS,
+    DATE_LITERALS_N,
+    AggregateFunction,
+    Operator,
+)
 from emulators.salesforce.soql.syntax import (
     Aggregate,
     And,
     Comparison,
     Condition,
     FieldPath,
+    FieldsMacro,
     Literal,
     LiteralKind,
     Not,
@@ -31,36 +39,11 @@ from emulators.salesforce.soql.syntax import (
     ValueList,
 )
 
-__all__ = ["parse", "AGGREGATE_FUNCTIONS", "DATE_LITERALS", "DATE_LITERALS_N"]
-
-AGGREGATE_FUNCTIONS = frozenset({"COUNT", "COUNT_DISTINCT", "MIN", "MAX", "SUM", "AVG"})
-
-DATE_LITERALS = frozenset(
-    {
-        "YESTERDAY", "TODAY", "TOMORROW",
-        "LAST_WEEK", "THIS_WEEK", "NEXT_WEEK",
-        "LAST_MONTH", "THIS_MONTH", "NEXT_MONTH",
-        "LAST_90_DAYS", "NEXT_90_DAYS",
-        "LAST_QUARTER", "THIS_QUARTER", "NEXT_QUARTER",
-        "LAST_YEAR", "THIS_YEAR", "NEXT_YEAR",
-        "LAST_FISCAL_QUARTER", "THIS_FISCAL_QUARTER", "NEXT_FISCAL_QUARTER",
-        "LAST_FISCAL_YEAR", "THIS_FISCAL_YEAR", "NEXT_FISCAL_YEAR",
-    }
-)  # fmt: skip
-DATE_LITERALS_N = frozenset(
-    {
-        "LAST_N_DAYS", "NEXT_N_DAYS", "N_DAYS_AGO",
-        "LAST_N_WEEKS", "NEXT_N_WEEKS", "N_WEEKS_AGO",
-        "LAST_N_MONTHS", "NEXT_N_MONTHS", "N_MONTHS_AGO",
-        "LAST_N_QUARTERS", "NEXT_N_QUARTERS", "N_QUARTERS_AGO",
-        "LAST_N_YEARS", "NEXT_N_YEARS", "N_YEARS_AGO",
-        "LAST_N_FISCAL_QUARTERS", "NEXT_N_FISCAL_QUARTERS", "N_FISCAL_QUARTERS_AGO",
-        "LAST_N_FISCAL_YEARS", "NEXT_N_FISCAL_YEARS", "N_FISCAL_YEARS_AGO",
-    }
-)  # fmt: skip
+__all__ = ["parse"]
 
 _CLAUSE_WORDS = frozenset({"WHERE", "WITH", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "FOR", "USING", "UPDATE"})
-_COMPARISON_OPS = frozenset({"=", "!=", "<>", "<", ">", "<=", ">="})
+_COMPARISON_OPS = {"=": Operator.EQ, "!=": Operator.NE, "<>": Operator.NE, "<": Operator.LT, ">": Operator.GT,
+                   "<=": Operator.LE, ">=": Operator.GE}
 
 
 def parse(text: str) -> Query:
@@ -94,7 +77,8 @@ class _Parser:
     def unexpected(self, tok: Token | None = None) -> SoqlError:
         tok = tok or self.tok
         shown = "<EOF>" if tok.kind is TokenKind.EOF else tok.raw
-        return SoqlError(ErrorCode.MALFORMED_QUERY, located_message(self.text, tok.pos, Messages.unexpected_token(shown)))
+        message = Messages.unexpected_token(shown)
+        return SoqlError(ErrorCode.MALFORMED_QUERY, located_message(self.text, tok.pos, message))
 
     def word(self, *words: str) -> Token:
         if not self.tok.is_word(*words):
@@ -220,6 +204,12 @@ class _Parser:
             return SubQuery(sub, tok.pos)
         if tok.is_word("TYPEOF") and self.peek().kind is TokenKind.IDENT:
             return self.typeof()
+        if tok.is_word("FIELDS") and self.peek().is_op("("):
+            self.advance()
+            self.advance()
+            kind = self.word("ALL", "STANDARD", "CUSTOM").value.upper()
+            self.op(")")
+            return FieldsMacro(kind, tok.pos)
         if tok.kind is TokenKind.IDENT and self.peek().is_op("("):
             agg = self.aggregate()
             if self.tok.kind is TokenKind.IDENT and not self.tok.is_word("FROM"):
@@ -230,12 +220,12 @@ class _Parser:
 
     def aggregate(self) -> Aggregate:
         name = self.ident()
-        function = name.value.upper()
-        if function not in AGGREGATE_FUNCTIONS:
+        if name.value.upper() not in AGGREGATE_FUNCTIONS:
             raise self.unexpected(self.tok)
+        function = AggregateFunction(name.value.upper())
         self.op("(")
         arg = None
-        if function == "COUNT" and self.tok.is_op(")"):
+        if function is AggregateFunction.COUNT and self.tok.is_op(")"):
             pass
         else:
             arg = self.path()
@@ -328,11 +318,10 @@ class _Parser:
         op_tok = self.tok
         if op_tok.kind is TokenKind.OP and op_tok.value in _COMPARISON_OPS:
             self.advance()
-            op = "!=" if op_tok.value == "<>" else op_tok.value
-            return Comparison(left, op, self.value(), start.pos, op_tok.pos)
+            return Comparison(left, _COMPARISON_OPS[op_tok.value], self.value(), start.pos, op_tok.pos)
         if op_tok.is_word("LIKE"):
             self.advance()
-            return Comparison(left, "LIKE", self.value(), start.pos, op_tok.pos)
+            return Comparison(left, Operator.LIKE, self.value(), start.pos, op_tok.pos)
         negated = False
         if op_tok.is_word("NOT") and self.peek().is_word("IN"):
             self.advance()
@@ -346,10 +335,11 @@ class _Parser:
                 sub = self.query()
                 self.op(")")
                 return SemiJoin(left, negated, sub, start.pos)
-            return Comparison(left, "NOT IN" if negated else "IN", self.value_list(), start.pos, op_tok.pos)
+            op = Operator.NOT_IN if negated else Operator.IN
+            return Comparison(left, op, self.value_list(), start.pos, op_tok.pos)
         if op_tok.is_word("INCLUDES", "EXCLUDES"):
             self.advance()
-            return Comparison(left, op_tok.value.upper(), self.value_list(), start.pos, op_tok.pos)
+            return Comparison(left, Operator(op_tok.value.upper()), self.value_list(), start.pos, op_tok.pos)
         raise self.unexpected()
 
     def value_list(self) -> ValueList:
@@ -395,7 +385,9 @@ class _Parser:
                 self.advance()
                 self.op(":")
                 n = self.integer()
-                return Literal(LiteralKind.DATE_LITERAL, upper, self.text[tok.pos : self.tokens[self.i - 1].pos + len(self.tokens[self.i - 1].raw)], tok.pos, n)
+                last = self.tokens[self.i - 1]
+                raw = self.text[tok.pos : last.pos + len(last.raw)]
+                return Literal(LiteralKind.DATE_LITERAL, upper, raw, tok.pos, n)
         raise self.unexpected()
 
 

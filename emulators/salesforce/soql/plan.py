@@ -18,7 +18,7 @@ Output columns form a tree mirroring the REST record shape::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Union
+from typing import Any, Callable, Mapping, Union
 
 from emulators.salesforce.schema.model import FieldSchema, ObjectSchema
 from emulators.salesforce.schema.provider import Row
@@ -45,7 +45,7 @@ __all__ = [
     "CompiledQuery",
 ]
 
-Parents = dict[str, tuple[str, Row]]
+Parents = Mapping[str, tuple[str, Row]]
 Getter = Callable[[Row, Parents], Any]
 
 

@@ -23,7 +23,9 @@ MAX_HOPS = 5
 
 
 def _name_field(name: str, type_: str, **kw: object) -> FieldSchema:
-    return FieldSchema(name=name, type=type_, label=name, createable=False, updateable=False, **kw)  # type: ignore[arg-type]
+    return FieldSchema(
+        name=name, type=type_, label=name, createable=False, updateable=False, **kw  # type: ignore[arg-type]
+    )
 
 
 NAME_ENTITY: dict[str, FieldSchema] = {

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import islice
+from types import MappingProxyType
 from typing import Any, Iterable, Iterator
 
 from emulators.salesforce.schema.provider import IndexedRecordSource, RecordSource, Row
@@ -21,7 +22,7 @@ from emulators.salesforce.soql.plan import CompiledQuery, Parents, SemiJoinPlan
 
 __all__ = ["RunContext", "resolve_parents", "iter_matches", "scan_children", "EMPTY_PARENTS", "CHUNK"]
 
-EMPTY_PARENTS: Parents = {}
+EMPTY_PARENTS: Parents = MappingProxyType({})
 CHUNK = 1000
 
 
@@ -57,7 +58,7 @@ def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
 
 
 def resolve_parents(records: RecordSource, rows: list[Row], chains: frozenset[tuple[str, ...]]) -> Parents:
-    parents: Parents = {}
+    parents: dict[str, tuple[str, Row]] = {}
     if not chains or not rows:
         return parents
     depth_max = max(len(c) for c in chains)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Union
 
+from emulators.salesforce.soql.vocabulary import AggregateFunction, Operator
+
 __all__ = [
     "LiteralKind",
     "Literal",
@@ -28,6 +30,7 @@ __all__ = [
     "TypeOfWhen",
     "TypeOf",
     "SubQuery",
+    "FieldsMacro",
     "Comparison",
     "SemiJoin",
     "Not",
@@ -86,7 +89,7 @@ class FieldPath:
 class Aggregate:
     """``COUNT()`` (arg None), ``COUNT(Id)``, ``COUNT_DISTINCT``, ``MIN``, ``MAX``, ``SUM``, ``AVG``."""
 
-    function: str  # upper case
+    function: AggregateFunction
     arg: FieldPath | None
     alias: str | None
     pos: int
@@ -115,11 +118,19 @@ class SubQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldsMacro:
+    """``FIELDS(ALL)``, ``FIELDS(STANDARD)``, ``FIELDS(CUSTOM)``."""
+
+    kind: str  # upper case
+    pos: int
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """``field op value``; op is one of = != < > <= >= LIKE IN NOT IN INCLUDES EXCLUDES (``<>`` becomes !=)."""
 
     left: FieldPath | Aggregate
-    op: str
+    op: Operator
     value: Literal | ValueList
     pos: int
     op_pos: int
@@ -183,6 +194,6 @@ class Query:
     pos: int = 0
 
 
-SelectItem = Union[FieldPath, Aggregate, TypeOf, SubQuery]
+SelectItem = Union[FieldPath, Aggregate, TypeOf, SubQuery, FieldsMacro]
 Condition = Union[Comparison, SemiJoin, Not, And, Or]
 Value = Union[Literal, ValueList]

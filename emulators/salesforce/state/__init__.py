@@ -1,1 +1,1 @@
-"""See the modules of this package."""
+"""SQLite storage of one org: the database and its transaction boundary, the record store, computed rows."""

@@ -11,6 +11,8 @@ characters). Reading fills every field of the object's current schema (``None`` 
 a field added later reads as null on old rows, and builds compound address/location values from
 their components.
 
+``EntityDefinition`` rows are not stored: :mod:`.virtual` computes them from the schema.
+
 Matching keys (external Ids, unique fields) are normalised by :func:`normalise_key`: text is
 compared case-insensitively unless the field is case-sensitive; numbers by value.
 """
@@ -25,6 +27,7 @@ from emulators.salesforce.ids import format_id
 from emulators.salesforce.org.schemas import ObjectPlan, OrgSchemas
 from emulators.salesforce.schema.model import FieldSchema
 from emulators.salesforce.state.db import Database
+from emulators.salesforce.state.virtual import VirtualRows
 
 __all__ = ["RecordStore", "StoredRecord", "normalise_key"]
 
@@ -45,13 +48,14 @@ def normalise_key(field: FieldSchema, value: Any) -> str:
 class StoredRecord:
     """One record as read from the store."""
 
-    __slots__ = ("id", "sobject", "deleted", "data")
+    __slots__ = ("id", "sobject", "deleted", "data", "seq")
 
-    def __init__(self, record_id: str, sobject: str, deleted: bool, data: dict[str, Any]) -> None:
+    def __init__(self, record_id: str, sobject: str, deleted: bool, data: dict[str, Any], seq: int = 0) -> None:
         self.id = record_id
         self.sobject = sobject
         self.deleted = deleted
         self.data = data  # stored (sparse) fields only
+        self.seq = seq  # creation order
 
 
 class RecordStore:
@@ -61,6 +65,7 @@ class RecordStore:
         self.db = db
         self.schemas = schemas
         self.pod = pod
+        self.virtual = VirtualRows(schemas, pod)
         # called with the sObject name before each insert; may raise to refuse it (storage allocation)
         self.insert_checks: list[Callable[[str], None]] = []
 
@@ -105,10 +110,10 @@ class RecordStore:
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            for rid, sobject, deleted, data in conn.execute(
-                f"SELECT id, sobject, deleted, data FROM records WHERE id IN ({marks})", chunk
+            for rid, sobject, deleted, data, seq in conn.execute(
+                f"SELECT id, sobject, deleted, data, seq FROM records WHERE id IN ({marks})", chunk
             ):
-                out[rid] = StoredRecord(rid, sobject, bool(deleted), orjson.loads(data))
+                out[rid] = StoredRecord(rid, sobject, bool(deleted), orjson.loads(data), seq)
         return out
 
     def kinds(self, ids: Iterable[str]) -> dict[str, tuple[str, bool]]:
@@ -135,11 +140,15 @@ class RecordStore:
     ) -> Iterator[dict[str, Any]]:
         plan = self.schemas.plan(sobject)
         name = plan.name if plan else sobject
+        if self.virtual.handles(name):
+            wanted = None if ids is None else set(ids)
+            yield from (r for r in self.virtual.scan(name) if wanted is None or r["Id"] in wanted)
+            return
         if ids is not None:
             found = self.get_many(ids)
             ordered = sorted(
                 (r for r in found.values() if r.sobject == name and (include_deleted or not r.deleted)),
-                key=lambda r: self._seq(r.id),
+                key=lambda r: r.seq,
             )
             for rec in ordered:
                 yield self.materialise(name, rec.data, plan)
@@ -161,19 +170,23 @@ class RecordStore:
             for (data,) in batch:
                 yield materialise(name, loads(data), plan)
 
-    def _seq(self, record_id: str) -> int:
-        row = self.db.conn.execute("SELECT seq FROM records WHERE id = ?", (record_id,)).fetchone()
-        return row[0] if row else 0
-
     def fetch(self, ids: Collection[str]) -> dict[str, tuple[str, dict[str, Any]]]:
-        return {
+        out = {
             rid: (rec.sobject, self.materialise(rec.sobject, rec.data))
             for rid, rec in self.get_many(ids).items()
         }
+        for rid in ids:
+            if rid not in out and rid.startswith("000"):
+                row = self.virtual.get(rid)
+                if row is not None:
+                    out[rid] = ("EntityDefinition", row)
+        return out
 
     def count(self, sobject: str, *, include_deleted: bool = False) -> int:
         plan = self.schemas.plan(sobject)
         name = plan.name if plan else sobject
+        if self.virtual.handles(name):
+            return self.virtual.count()
         if include_deleted:
             row = self.db.conn.execute("SELECT count(*) FROM records WHERE sobject = ?", (name,)).fetchone()
         else:

@@ -69,3 +69,23 @@ def test_global_entry_urls_follow_the_org_path_and_version_and_leave_out_ui_temp
         "layouts": "/orgs/a1/services/data/v61.0/sobjects/Site__c/describe/layouts",
         "sobject": "/orgs/a1/services/data/v61.0/sobjects/Site__c",
     }
+
+
+def test_every_describe_carries_every_key_of_a_real_describe():
+    from emulators.salesforce.catalog import describe_sobject
+    from emulators.salesforce.catalog.recorded import recorded_describe
+
+    real = recorded_describe("Lead")  # recorded at v59.0: the newest key set among the recordings
+    object_keys, field_keys = set(real), set(real["fields"][0])
+    child_keys = set(real["childRelationships"][0])
+    rt_keys = set(real["recordTypeInfos"][0])
+    schemas = list(standard_schemas().values()) + [custom_object("Site__c", "Site", "Sites", key_prefix="a05")]
+    for schema in schemas:
+        body = describe_sobject(schema)
+        assert set(body) == object_keys, schema.name
+        for field in body["fields"]:
+            assert set(field) == field_keys, f"{schema.name}.{field['name']}"
+        for rel in body["childRelationships"]:
+            assert set(rel) == child_keys, schema.name
+        for info in body["recordTypeInfos"]:
+            assert set(info) == rt_keys, schema.name

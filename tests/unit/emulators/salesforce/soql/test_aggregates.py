@@ -77,3 +77,28 @@ def test_text_groups_are_case_insensitive_and_count_star_counts_groups() -> None
     ]
     assert engine.open("SELECT COUNT() FROM Account GROUP BY Industry").total_size == 3
     assert engine.open("SELECT COUNT_DISTINCT(Industry) FROM Account").records[0]["expr0"] == 2
+
+
+def test_rollup_adds_subtotals_after_their_groups_and_a_grand_total(org) -> None:  # type: ignore[no-untyped-def]
+    rows = org.rows("SELECT Industry, Rating, COUNT(Id) n FROM Account GROUP BY ROLLUP(Industry, Rating)")
+    assert [(r["Industry"], r["Rating"], r["n"]) for r in rows] == [
+        ("Technology", "Hot", 1),
+        ("Technology", None, 1),  # delta 100% has no rating: a real group, not a subtotal
+        ("Technology", None, 2),  # subtotal for Technology
+        ("Finance", None, 1),
+        ("Finance", None, 1),
+        (None, None, 1),  # Gamma: no industry, no rating
+        (None, None, 1),
+        (None, None, 4),  # grand total
+    ]
+
+
+def test_cube_adds_every_combination(org) -> None:  # type: ignore[no-untyped-def]
+    rows = org.rows("SELECT Industry, Active__c, COUNT(Id) n FROM Account WHERE Industry != null "
+                    "GROUP BY CUBE(Industry, Active__c)")
+    assert sorted((str(r["Industry"]), str(r["Active__c"]), r["n"]) for r in rows) == sorted([
+        ("Technology", "True", 1), ("Technology", "None", 1), ("Finance", "False", 1),  # details
+        ("Technology", "None", 2), ("Finance", "None", 1),  # per Industry
+        ("None", "True", 1), ("None", "None", 1), ("None", "False", 1),  # per Active__c
+        ("None", "None", 3),  # grand total
+    ])  # fmt: skip

@@ -33,6 +33,21 @@ def test_unknown_object(org) -> None:  # type: ignore[no-untyped-def]
     assert err.as_rest_error() == [{"message": err.message, "errorCode": "INVALID_TYPE"}]
 
 
+def test_object_that_is_not_queryable() -> None:
+    from dataclasses import replace
+
+    from tests.unit.emulators.salesforce.soql.memory_org import MemorySchemas, sample_schemas
+
+    base = sample_schemas()
+    schemas = MemorySchemas([replace(base.get("Account"), queryable=False)])  # type: ignore[type-var]
+    with pytest.raises(SoqlError) as info:
+        compile_query("SELECT Id FROM account", schemas)
+    assert (info.value.error_code, info.value.message) == (
+        "INVALID_TYPE_FOR_OPERATION",
+        "entity type Account does not support query",
+    )
+
+
 def test_unknown_field(org) -> None:  # type: ignore[no-untyped-def]
     err = refuse(org, "SELECT Foo FROM Account")
     assert (err.error_code, err.message) == (
@@ -268,3 +283,15 @@ def test_nested_child_subquery_is_refused(org) -> None:  # type: ignore[no-untyp
     err = refuse(org, "SELECT Id, (SELECT Id, (SELECT Id FROM Tasks) FROM Contacts) FROM Account")
     assert err.error_code == "MALFORMED_QUERY"
     assert err.message.endswith("unexpected token: '('")
+
+
+def test_non_field_items_in_aggregate_queries(org) -> None:  # type: ignore[no-untyped-def]
+    err = refuse(org, "SELECT COUNT(Id), (SELECT Id FROM Contacts) FROM Account")
+    assert (err.error_code, err.message.splitlines()[-1]) == ("MALFORMED_QUERY", "unexpected token: '(SELECT'")
+    err = refuse(org, "SELECT COUNT(Id), FIELDS(ALL) FROM Account LIMIT 1")
+    assert err.message.splitlines()[-1] == "unexpected token: 'FIELDS(ALL)'"
+
+
+def test_aggregates_in_child_subqueries_are_refused(org) -> None:  # type: ignore[no-untyped-def]
+    err = refuse(org, "SELECT Id, (SELECT COUNT(Id) FROM Contacts) FROM Account")
+    assert (err.error_code, err.message.splitlines()[-1]) == ("MALFORMED_QUERY", "unexpected token: 'COUNT'")

@@ -172,3 +172,25 @@ def test_parents_are_fetched_in_batches_not_per_row() -> None:
     assert records.fetch_calls == 3 * 2 + 2
     assert page.total_size == 1250 and page.done
     assert {r["Account"]["Owner"]["Name"] for r in page.records} == {f"U{k}" for k in range(0, 30, 2)}
+
+
+def test_fields_macro_expands_in_describe_order_without_repeating_explicit_fields(org) -> None:  # type: ignore[no-untyped-def]
+    (row,) = org.rows("SELECT Name, FIELDS(CUSTOM) FROM Account WHERE Name = 'Acme' LIMIT 200")
+    assert list(row) == ["attributes", "Name", "Tags__c", "Founded__c", "Active__c"]
+    (row,) = org.rows("SELECT FIELDS(STANDARD) FROM Contact WHERE LastName = 'Turing'")
+    assert list(row)[1:] == ["Id", "IsDeleted", "FirstName", "LastName", "Name", "Email", "AccountId", "OwnerId",
+                             "Birthdate", "CreatedDate"]  # fmt: skip
+    (row,) = org.rows("SELECT Id, FIELDS(ALL) FROM Group LIMIT 1")
+    assert list(row)[1:] == ["Id", "IsDeleted", "Name", "Type", "CreatedDate"]
+
+
+def test_fields_all_and_custom_need_a_limit_of_at_most_200(org) -> None:  # type: ignore[no-untyped-def]
+    from emulators.salesforce.soql import SoqlError
+
+    for text in ("SELECT FIELDS(ALL) FROM Account", "SELECT FIELDS(CUSTOM) FROM Account LIMIT 201"):
+        with pytest.raises(SoqlError) as info:
+            org.rows(text)
+        assert (info.value.error_code, info.value.message) == (
+            "MALFORMED_QUERY",
+            "The SOQL FIELDS function must have a LIMIT of at most 200",
+        )

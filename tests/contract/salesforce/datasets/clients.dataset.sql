@@ -1,0 +1,11 @@
+BEGIN TRANSACTION;
+CREATE TABLE "Account" (id VARCHAR(255) NOT NULL, "Name" VARCHAR(255), "ST_Client_Id__c" VARCHAR(255), "NumberOfEmployees" VARCHAR(255), PRIMARY KEY (id));
+INSERT INTO "Account" VALUES('Account-1','Acme Plumbing','CL-0001','12');
+INSERT INTO "Account" VALUES('Account-2','Bolt Electric','CL-0002','40');
+INSERT INTO "Account" VALUES('Account-3','Cedar HVAC','CL-0003','');
+CREATE TABLE "Contact" (id VARCHAR(255) NOT NULL, "FirstName" VARCHAR(255), "LastName" VARCHAR(255), "Email" VARCHAR(255), "AccountId" VARCHAR(255), PRIMARY KEY (id));
+INSERT INTO "Contact" VALUES('Contact-1','Ann','Lee','ann@acme.example.com','Account-1');
+INSERT INTO "Contact" VALUES('Contact-2','Bo','Ng','bo@bolt.example.com','Account-2');
+INSERT INTO "Contact" VALUES('Contact-3','Cy','Ode','cy@acme.example.com','Account-1');
+INSERT INTO "Contact" VALUES('Contact-4','Di','Ray','di@cedar.example.com','Account-3');
+COMMIT;
