@@ -31,6 +31,8 @@ from emulators.salesforce.faults.injector import FaultInjector
 from emulators.salesforce.faults.middleware import FaultMiddleware
 from emulators.salesforce.http.app import build_app
 from emulators.salesforce.http.router import OrgService
+from emulators.salesforce.metadata.routes import metadata_routes
+from emulators.salesforce.metadata.service import MetadataService
 from emulators.salesforce.org.clock import OrgClock
 
 __all__ = ["build_org_app"]
@@ -46,6 +48,7 @@ def build_org_app(service: OrgService, *, instance_url: str, clock: OrgClock, ad
         *page_routes(org),
         *bulk_v1_routes(BulkV1(org, service.engine, faults, store)),
         *bulk2_routes(Bulk2(org, service.engine, faults, store)),
+        *metadata_routes(MetadataService(org), instance_url=instance_url),
     ]
     app = build_app(service, instance_url=instance_url, extra_routes=routes)
     return FaultMiddleware(app, faults)
