@@ -139,19 +139,17 @@ def _deploy(ctx: DeployContext, zip_bytes: bytes) -> None:
     objects = [ObjectFile(f, root) for f, root in parsed.get("CustomObject", []) if root is not None]
     created = deploy_objects(ctx, package, objects)
     deploy_fields(ctx, package, objects, created)
-    ordered_kinds = [k for k in _ORDER if k in parsed]
-    for kind in ordered_kinds[:1]:  # standard value sets change fields record types may rely on
-        for file, root in parsed[kind]:
-            if root is not None:
-                _APPLY[kind](ctx, file, root)
+    _apply_kind(ctx, parsed, "StandardValueSet")  # picklist values that business processes may name
     deploy_business_processes(ctx, package, objects)
     deploy_record_types(ctx, package, objects)
-    for kind in ordered_kinds:
-        if kind == "StandardValueSet":
-            continue
-        for file, root in parsed[kind]:
-            if root is not None:
-                _APPLY[kind](ctx, file, root)
+    for kind in _ORDER[1:]:
+        _apply_kind(ctx, parsed, kind)
+
+
+def _apply_kind(ctx: DeployContext, parsed: dict[str, list[tuple[ComponentFile, Any]]], kind: str) -> None:
+    for file, root in parsed.get(kind, []):
+        if root is not None:
+            _APPLY[kind](ctx, file, root)
 
 
 def _package_record() -> ComponentRecord:

@@ -5,7 +5,9 @@ What the org holds, per type:
 * **deployed components** — the XML last deployed (``metadata_components``);
 * **objects and fields** the org has without a deploy (seeded custom objects, standard objects and
   their custom fields) — synthesised from the schema (:mod:`.synthesize`);
-* **record types** — the RecordType rows.
+* **record types** — the RecordType rows;
+* **flow definitions** — from the Flow versions: ``activeVersionNumber`` is the active version
+  (each deploy that changes a Flow adds a version).
 
 A retrieved ``objects/X.object`` is assembled from the object's own XML plus its stored children
 (fields, record types, business processes, …), then put into schema order. Members that do not
@@ -78,6 +80,8 @@ class MetadataReader:
             names.update(f"{s.name}.{f.name}" for s in self.org.schemas.all() for f in s.fields if f.custom)
         elif kind == "RecordType":
             names.update(f"{r['SobjectType']}.{r['DeveloperName']}" for r in self.org.store.scan("RecordType"))
+        elif kind == "FlowDefinition":
+            names.update(c.full_name for c in self.store.list("Flow"))
         return sorted(names, key=str.lower)
 
     def _exists(self, kind: str, name: str) -> str | None:
@@ -143,7 +147,19 @@ class MetadataReader:
             names.update(m for m in self.members(kind) if m.lower().startswith(prefix))
         return sorted(names, key=str.lower)
 
+    def _flow_definition(self, full_name: str) -> etree._Element | None:
+        versions = self.store.flow_versions(full_name)
+        if not versions:
+            return None
+        root = md_element("FlowDefinition")
+        active = [v.version for v in versions if v.status == "Active"]
+        if active:
+            etree.SubElement(root, q("activeVersionNumber")).text = str(active[-1])
+        return root
+
     def component_xml(self, kind: str, full_name: str) -> etree._Element | None:
+        if kind == "FlowDefinition":
+            return self._flow_definition(full_name)
         if kind == "CustomObject":
             return self.object_xml(full_name, whole=True)
         if kind in _CHILD_TAG:
@@ -163,7 +179,8 @@ class MetadataReader:
         stored = self.store.get(kind, full_name)
         ident = self.org.identity
         admin = ident.admin_user_id
-        folder, suffix = _TYPE_FOLDER.get(kind, _TYPE_FOLDER["CustomObject"])
+        camel = kind[:1].lower() + kind[1:]
+        folder, suffix = _TYPE_FOLDER.get(kind, (camel + "s", "." + camel))
         if kind in _CHILD_TAG:
             file_name = f"objects/{full_name.split('.', 1)[0]}.object"
         else:

@@ -1,6 +1,7 @@
 """HTTP routes of the Metadata API.
 
-* ``POST /services/Soap/m/{version}[/{orgId}]`` — SOAP: deploy, checkDeployStatus, cancelDeploy,
+* ``POST /services/Soap/m/{version}[/…]`` — SOAP (anything after the version — an org Id, or
+  simple-salesforce's ``deployRequest/{id}`` — is ignored): deploy, checkDeployStatus, cancelDeploy,
   retrieve, checkRetrieveStatus, checkStatus, listMetadata, describeMetadata, readMetadata,
   dispatched on the Body's element (the sf CLI sends an empty SOAPAction).
 * ``POST /services/data/vXX.X/metadata/deployRequest`` — REST deploy: ``multipart/form-data`` with a
@@ -188,7 +189,7 @@ def metadata_routes(service: MetadataService, *, instance_url: str) -> list[Rout
 
     return [
         Route("/services/Soap/m/{version}", soap, methods=["POST"]),
-        Route("/services/Soap/m/{version}/{org_id}", soap, methods=["POST"]),
+        Route("/services/Soap/m/{version}/{rest:path}", soap, methods=["POST"]),  # /{orgId}, simple-salesforce's /deployRequest[/id]
         Route("/services/data/{version}/metadata/deployRequest", deploy_request, methods=["POST", "GET"]),
         Route("/services/data/{version}/metadata/deployRequest/{deploy}", deploy_request, methods=["GET", "PATCH"]),
     ]

@@ -110,7 +110,7 @@ class MetadataService:
 
     # ── reading ────────────────────────────────────────────────────────────────────
     def list_metadata(self, kinds: list[str]) -> list[dict[str, Any]]:
-        known = {t["xmlName"] for t in DESCRIBE_TYPES} | {"CustomField", "RecordType", "BusinessProcess"}
+        known = {t["xmlName"] for t in DESCRIBE_TYPES} | {"CustomField", "RecordType", "BusinessProcess", "FlowDefinition"}
         unknown = [k for k in kinds if k not in known]
         if unknown:
             raise SoapFault("INVALID_TYPE", f"Unknown type name '{unknown[0]}' specified in the call")
