@@ -11,7 +11,7 @@ Result files, in the job's delimiter and line ending, every value quoted::
 
     successfulResults   "sf__Id","sf__Created",<columns as uploaded>
     failedResults       "sf__Id","sf__Error",<columns as uploaded>   (CODE:message:fields --)
-    unprocessedrecords  <columns as uploaded>
+    unprocessedrecords  <columns as uploaded>                       (values quoted only when needed)
 """
 
 from __future__ import annotations
@@ -46,8 +46,10 @@ class _Outputs:
     def __init__(self, open_file: Callable[[str], tuple[BinaryIO, Callable[[], None]]], delimiter: str, eol: str) -> None:
         self._files = {kind: open_file(kind) for kind in ("successful", "failed", "unprocessed")}
         self._buffers = {kind: io.StringIO() for kind in self._files}
+        # results quote every value; unprocessed rows are echoed as plain CSV, like the upload
         self._writers = {
-            kind: csv.writer(buf, delimiter=delimiter, quoting=csv.QUOTE_ALL, lineterminator=eol)
+            kind: csv.writer(buf, delimiter=delimiter, lineterminator=eol,
+                             quoting=csv.QUOTE_MINIMAL if kind == "unprocessed" else csv.QUOTE_ALL)
             for kind, buf in self._buffers.items()
         }
 

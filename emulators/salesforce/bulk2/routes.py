@@ -240,6 +240,8 @@ def bulk2_routes(bulk: Bulk2) -> list[Route]:
         Route(base + "/ingest/{job}/successfulResults", endpoint(ingest_results("successful")), methods=["GET"]),
         Route(base + "/ingest/{job}/failedResults", endpoint(ingest_results("failed")), methods=["GET"]),
         Route(base + "/ingest/{job}/unprocessedrecords", endpoint(ingest_results("unprocessed")), methods=["GET"]),
+        # simple-salesforce asks for unprocessedRecords; Salesforce answers either spelling
+        Route(base + "/ingest/{job}/unprocessedRecords", endpoint(ingest_results("unprocessed")), methods=["GET"]),
         Route(base + "/query", endpoint(query_root), methods=["GET", "POST"]),
         Route(base + "/query/{job}", endpoint(query_job), methods=["GET", "PATCH", "DELETE"]),
         Route(base + "/query/{job}/results", endpoint(query_results), methods=["GET"]),
