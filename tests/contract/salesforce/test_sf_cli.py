@@ -20,7 +20,7 @@ pytestmark = [
 ]
 
 
-def _sf(args: list[str], org: EmulatedOrg, home: Path, *, as_json: bool = True) -> dict | str:
+def _sf(args: list[str], org: EmulatedOrg, home: Path, *, as_json: bool = True, cwd: str | None = None) -> dict | str:
     env = environ_for(org)
     env.update(
         HOME=str(home),
@@ -36,6 +36,7 @@ def _sf(args: list[str], org: EmulatedOrg, home: Path, *, as_json: bool = True) 
         capture_output=True,
         text=True,
         timeout=180,
+        cwd=cwd,
     )
     if not as_json:
         assert proc.returncode == 0, proc.stderr
