@@ -48,6 +48,7 @@ class MapSettings(MapModel):
     access_permission_set: FieldApiName = "ServiceTracker_Data_Access"
     bypass_permission: FieldApiName = "ServiceTracker_Bypass_Automation"
     api_version: str = Field(default="63.0", pattern=r"^\d{2}\.0$")
+    create_tabs: bool = True  # a tab per custom object, so users can open its records
 
 
 class FixedRecord(MapModel):

@@ -212,7 +212,8 @@ def render_permissions(plan: SchemaPlan, settings: MapSettings, writer: XmlWrite
     field_permissions = [{"editable": True, "field": f.full_name, "readable": True} for f in fields]
     record_types = [{"recordType": rt.full_name, "visible": True}
                     for rt in sorted(plan.record_types(), key=lambda r: r.full_name)]
-    tabs = [{"tab": o.name, "visibility": "Visible"} for o in sorted(plan.custom_objects(), key=lambda o: o.name)]
+    tabs = [{"tab": o.name, "visibility": "Visible"} for o in sorted(plan.custom_objects(), key=lambda o: o.name)
+            if settings.create_tabs]
     migration = {
         "customPermissions": [{"enabled": True, "name": bypass}],
         "description": "For the user who runs the ServiceTracker migration: full access to every object and field "

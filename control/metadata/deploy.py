@@ -56,8 +56,27 @@ def tool_path(project: Path, base: str | None = None) -> str:
     return os.pathsep.join([*parts, base if base is not None else os.environ.get("PATH", "")])
 
 
-def _run_cci(project: Path, access: OrgAccess, permission_set: str, timeout: float) -> None:
-    env = {**os.environ, **_QUIET, **access.client_env(), "PATH": tool_path(project)}
+def _emulator_home(settings: Settings, access: OrgAccess) -> dict[str, str]:
+    """For an emulated org, CumulusCI runs with a home folder of its own under the state folder.
+
+    CumulusCI saves an org it ran against into its keychain files, and loads those files *after* the
+    ``CUMULUSCI_ORG_<NAME>`` environment value — so a copy saved on an earlier run would shadow the
+    emulator's current session. A private home keeps the user's own CumulusCI keychain untouched, and
+    its saved org files are cleared before every run."""
+    if access.kind != "emulator":
+        return {}
+    home = settings.state_dir / "cumulusci-home"
+    keychain = home / ".cumulusci"
+    for stale in keychain.glob(f"*/{access.cci_org}.org") if keychain.is_dir() else ():
+        stale.unlink()
+    home.mkdir(parents=True, exist_ok=True)
+    return {"HOME": str(home)}
+
+
+def _run_cci(settings: Settings, access: OrgAccess, permission_set: str, timeout: float) -> None:
+    project = settings.root
+    env = {**os.environ, **_QUIET, **access.client_env(), **_emulator_home(settings, access),
+           "PATH": tool_path(project)}
     command = [*cci_executable(), "flow", "run", DEPLOY_FLOW, "--org", access.cci_org,
                "-o", "assign_permission_sets__api_names", permission_set]
     proc = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=timeout,
@@ -84,7 +103,7 @@ def deploy_metadata(settings: Settings, org: str | None = None, *, timeout: floa
                                                    "permission_set": permission_set})
         try:
             with ledger.step(run.id, f"deploy force-app to {access.name}") as counts:
-                _run_cci(project, access, permission_set, timeout)
+                _run_cci(settings, access, permission_set, timeout)
                 counts["files"] = tree.files
         except St2sfError as exc:
             ledger.finish_run(run.id, RunStatus.FAILED, error=exc)

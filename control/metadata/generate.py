@@ -100,7 +100,7 @@ def render_tree(map_dir: Path, *, root: Path | None = None, inventory: SourceInv
     schema = schema or MetadataSchema.load()
     writer = XmlWriter(schema)
     plan = plan_schema(map_)
-    components = render_schema(plan, writer) + render_tabs(plan, writer) + \
+    components = render_schema(plan, writer) + (render_tabs(plan, writer) if map_.settings.create_tabs else []) + \
         render_permissions(plan, map_.settings, writer)
     flow_plans, flow_reports = translate_workflows(workflows, map_)
     for flow in flow_plans:

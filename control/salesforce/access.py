@@ -109,6 +109,9 @@ def connect(access: OrgAccess, api_version: str = "63.0") -> Any:
 
     session = requests.Session()
     if access.ca_bundle:
+        # requests lets REQUESTS_CA_BUNDLE from the environment override a session's own verify; the
+        # emulator's bundle must win (and no proxy stands between us and 127.0.0.1)
+        session.trust_env = False
         session.verify = access.ca_bundle
     return Salesforce(instance_url=access.instance_url, session_id=access.access_token.reveal(),
                       version=api_version, session=session)
