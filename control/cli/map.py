@@ -16,6 +16,7 @@ from control.mapping.target_schema import TargetSchema, read_describes
 from control.mapping.validate import target_schema_for, validate_map
 from control.metadata.generate import INVENTORY_FILE
 from control.salesforce.access import connect, describe_objects, org_access
+from control.settings import Settings
 
 __all__ = ["app", "register"]
 
@@ -23,7 +24,7 @@ app = typer.Typer(help="The migration map: validate it against the ServiceTracke
                   no_args_is_help=True)
 
 
-def _org_schema(settings, org: str, map_dir: Path) -> TargetSchema:  # type: ignore[no-untyped-def]
+def _org_schema(settings: Settings, org: str, map_dir: Path) -> TargetSchema:
     loaded = load_map(map_dir, root=settings.root)
     names = {"User"}
     if loaded.map is not None:
