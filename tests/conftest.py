@@ -10,9 +10,24 @@ from typing import Iterator
 import pytest
 
 from tests.support.postgres import postgres_database  # noqa: F401 (fixture re-export)
+from tests.support.toolchain import SF, TOOLS_PATH
 
 _ST2SF_ENV = ("ST2SF_PROJECT", "ST2SF_STATE_DIR", "ST2SF_STAGING_URL", "ST2SF_LEDGER_URL", "ST2SF_SOURCE_URL",
               "ST2SF_SOURCE_EXPORT_DIR", "ST2SF_DEFAULT_ORG", "ST2SF_SERVICETRACKER_API_KEY")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _node_tools_on_path() -> Iterator[None]:
+    """The sf CLI and Node 22 from node_modules come first on PATH, whoever runs pytest."""
+    saved = os.environ.get("PATH", "")
+    os.environ["PATH"] = f"{TOOLS_PATH}:{os.path.dirname(sys.executable)}:{saved}"
+    yield
+    os.environ["PATH"] = saved
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("sfcli") and not SF.exists():
+        pytest.fail(f"the sf CLI is missing ({SF}); run `make bootstrap` (make test does it)", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

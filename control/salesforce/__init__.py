@@ -1,2 +1,4 @@
-"""Talking to Salesforce: resolving a named org to credentials, and the one place that builds a
-``simple_salesforce.Salesforce`` client (see :mod:`control.salesforce.connection`)."""
+"""Talking to Salesforce orgs: access (URL, session, CA bundle), the simple-salesforce client, describes.
+
+The only package that constructs :class:`simple_salesforce.Salesforce` (see :mod:`.access`).
+"""

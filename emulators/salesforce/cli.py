@@ -10,7 +10,12 @@ status     every org under the state dir (or just NAME): running or not, URL, us
 reset      rebuild the org from its seed (``--seed``, else the seed it was made from);
            a running org is restarted on the same port
 serve      run the org's server in the foreground (what ``start`` runs detached)
+export     print the org's full state (schema + records) as deterministic JSON
 =========  ==========================================================================
+
+``start``/``reset``/``serve`` take ``--faults FILE`` and ``--limits FILE`` (YAML or JSON): fault
+injection and limit overrides, validated before the server starts and kept by the org.
+``export`` takes ``--no-system-fields`` to leave out audit fields (for before/after comparisons).
 
 With ``--json`` exactly one JSON object goes to stdout. Exit codes: 0 ok, 2 the input is wrong
 (bad name, bad seed, port taken, sandbox/production mismatch), 1 the work failed.
@@ -18,7 +23,8 @@ With ``--json`` exactly one JSON object goes to stdout. Exit codes: 0 ok, 2 the 
 Details printed by ``start``/``reset``: ``instance_url``, ``access_token``, ``username``, ``org_id``,
 ``user_id``, ``ca_bundle``, ``pid``, ``port``, ``sandbox``, ``login_url``, ``client_id``,
 ``client_secret``, ``refresh_token``, ``jwt_key_file`` (the connected app's private key, for the JWT
-bearer flow), ``log_file``, ``started`` (whether this call started the server) and ``cumulusci_env``
+bearer flow), ``admin_token`` (for the loopback admin endpoint ``/_emulator/…``), ``log_file``,
+``started`` (whether this call started the server) and ``cumulusci_env``
 (``{"CUMULUSCI_ORG_<NAME>": "<org config JSON>"}`` for CumulusCI's environment keychain). These are
 the emulator's own credentials, not secrets of any real system.
 """
@@ -35,6 +41,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from emulators.salesforce.admin.export import export_chunks
+from emulators.salesforce.admin.startup import SettingsFileError, read_faults_file, read_limits_file
+from emulators.salesforce.admin.token import ensure_admin_token
 from emulators.salesforce.certs import ensure_tls_files
 from emulators.salesforce.org.identity import OrgPaths, org_paths, valid_org_name
 from emulators.salesforce.orgs import (
@@ -112,17 +121,33 @@ def details(paths: OrgPaths, *, pid: int | None, started: bool) -> dict[str, Any
         "client_secret": snap.consumer_secret,
         "refresh_token": snap.refresh_token,
         "jwt_key_file": str(paths.app_key) if paths.app_key.is_file() else None,
+        "admin_token": ensure_admin_token(paths.db),
         "log_file": str(paths.log),
         "started": started,
         "cumulusci_env": {env_var_name(paths.name): json.dumps(cci)},
     }
 
 
-def _spawn(paths: OrgPaths, port: int) -> int:
+def _settings_args(args: argparse.Namespace) -> list[str]:
+    """Validate ``--faults``/``--limits`` here (a usage error before anything starts) and pass them on."""
+    out: list[str] = []
+    try:
+        if getattr(args, "faults", None):
+            read_faults_file(args.faults)
+            out += ["--faults", str(Path(args.faults).resolve())]
+        if getattr(args, "limits", None):
+            read_limits_file(args.limits)
+            out += ["--limits", str(Path(args.limits).resolve())]
+    except SettingsFileError as exc:
+        raise OrgUsageError(str(exc)) from None
+    return out
+
+
+def _spawn(paths: OrgPaths, port: int, extra: list[str] | None = None) -> int:
     paths.folder.mkdir(parents=True, exist_ok=True)
     log = open(paths.log, "ab")
     cmd = [sys.executable, "-m", "emulators.salesforce", "serve", paths.name, "--state-dir", str(paths.state_dir),
-           "--port", str(port)]
+           "--port", str(port), *(extra or [])]
     child = subprocess.Popen(
         cmd,
         stdin=subprocess.DEVNULL,
@@ -153,8 +178,14 @@ def _spawn(paths: OrgPaths, port: int) -> int:
 
 def cmd_start(args: argparse.Namespace) -> dict[str, Any]:
     paths = _paths(args)
+    extra = _settings_args(args)
     pid = running_pid(paths)
     if pid is not None:
+        if extra:
+            raise OrgUsageError(
+                f"org '{paths.name}' is already running; stop it to start with --faults/--limits, or change them "
+                "through the admin endpoint (/_emulator/faults, /_emulator/limits)."
+            )
         if args.port and read_snapshot(paths).port != args.port:
             raise OrgUsageError(
                 f"org '{paths.name}' is already running on port {read_snapshot(paths).port}; stop it first to move it."
@@ -163,7 +194,7 @@ def cmd_start(args: argparse.Namespace) -> dict[str, Any]:
     ensure_tls_files(paths.state_dir)
     ensure_org(paths, seed_file=args.seed, sandbox=args.sandbox)
     port = choose_port(paths, args.port)
-    return details(paths, pid=_spawn(paths, port), started=True)
+    return details(paths, pid=_spawn(paths, port, extra), started=True)
 
 
 def _stop(paths: OrgPaths) -> int | None:
@@ -219,6 +250,7 @@ def cmd_status(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_reset(args: argparse.Namespace) -> dict[str, Any]:
     paths = _paths(args)
+    extra = _settings_args(args)
     was_running = _stop(paths) is not None
     kept_port = read_snapshot(paths).port if paths.db.is_file() else None
     seed_file = args.seed
@@ -234,7 +266,7 @@ def cmd_reset(args: argparse.Namespace) -> dict[str, Any]:
         if kept_seed:
             kept_seed.unlink(missing_ok=True)
     port = choose_port(paths, args.port or kept_port)
-    pid = _spawn(paths, port) if was_running else None
+    pid = _spawn(paths, port, extra) if was_running else None
     return details(paths, pid=pid, started=was_running)
 
 
@@ -264,6 +296,8 @@ def _parser() -> argparse.ArgumentParser:
         kind = p.add_mutually_exclusive_group()
         kind.add_argument("--sandbox", dest="sandbox", action="store_const", const=True, help="create a sandbox org")
         kind.add_argument("--production", dest="sandbox", action="store_const", const=False, help="create a production org")
+        p.add_argument("--faults", type=Path, help="fault injection settings (YAML/JSON mapping)")
+        p.add_argument("--limits", type=Path, help="limit overrides (YAML/JSON mapping)")
 
     for name, text in (("start", "start in the background"), ("reset", "rebuild from the seed"), ("serve", "run in the foreground")):
         p = sub.add_parser(name, help=text)
@@ -271,6 +305,10 @@ def _parser() -> argparse.ArgumentParser:
         creation(p)
     common(sub.add_parser("stop", help="stop a running org"))
     common(sub.add_parser("status", help="show orgs"), name_required=False)
+    export = sub.add_parser("export", help="print the org's state as JSON")
+    export.add_argument("name", help="org name")
+    export.add_argument("--state-dir", required=True, help="folder holding orgs/ and certs/")
+    export.add_argument("--no-system-fields", action="store_true", help="leave out audit and system fields")
     return parser
 
 
@@ -291,7 +329,17 @@ def main(argv: list[str] | None = None) -> int:
 
             paths = _paths(args)
             ensure_tls_files(paths.state_dir)
-            serve(paths, port=args.port, seed_file=args.seed, sandbox=args.sandbox)
+            serve(paths, port=args.port, seed_file=args.seed, sandbox=args.sandbox, faults_file=args.faults,
+                  limits_file=args.limits)
+            return 0
+        if args.command == "export":
+            paths = _paths(args)
+            if not paths.db.is_file():
+                raise OrgUsageError(f"there is no org '{paths.name}' under {paths.state_dir}")
+            out = sys.stdout.buffer
+            for chunk in export_chunks(paths.db, system_fields=not args.no_system_fields):
+                out.write(chunk)
+            out.flush()
             return 0
         _print(handlers[args.command](args), args.json)
         return 0

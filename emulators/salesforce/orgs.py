@@ -18,7 +18,7 @@ import orjson
 from emulators.salesforce.catalog import CatalogError
 from emulators.salesforce.org.create import create_org
 from emulators.salesforce.org.identity import OrgIdentity, OrgPaths
-from emulators.salesforce.org.runtime import Org
+from emulators.salesforce.org.runtime import Clock, Org
 from emulators.salesforce.org.schema_source import add_custom_field, add_custom_object, build_schemas
 from emulators.salesforce.org.schemas import OrgSchemas
 from emulators.salesforce.org.seed import Seed, SeedError, load_seed
@@ -53,8 +53,10 @@ class OrgSnapshot:
     consumer_secret: str | None
 
 
-def open_org(paths: OrgPaths) -> Org:
-    return Org.open(paths, build_schemas)
+def open_org(paths: OrgPaths, *, clock: Clock | None = None) -> Org:
+    if clock is None:
+        return Org.open(paths, build_schemas)
+    return Org.open(paths, build_schemas, clock=clock)
 
 
 def _apply_custom_schema(paths: OrgPaths, seed: Seed) -> None:

@@ -19,13 +19,16 @@ from pathlib import Path
 
 import uvicorn
 
+from emulators.salesforce.admin.startup import SettingsFileError, apply_startup_settings
+from emulators.salesforce.admin.token import ensure_admin_token
 from emulators.salesforce.certs import ensure_tls_files
-from emulators.salesforce.http.app import build_app
 from emulators.salesforce.http.router import OrgService
+from emulators.salesforce.org.clock import CLOCK_OFFSET_KEY, OrgClock
 from emulators.salesforce.org.identity import OrgPaths
 from emulators.salesforce.orgs import OrgUsageError, choose_port, ensure_org, open_org
 from emulators.salesforce.server_info import read_server_info
 from emulators.salesforce.soql import CursorRegistry, QueryEngine
+from emulators.salesforce.surfaces import build_org_app
 
 __all__ = ["serve"]
 
@@ -55,19 +58,36 @@ def _listen(port: int) -> socket.socket:
     return sock
 
 
-def serve(paths: OrgPaths, *, port: int | None, seed_file: Path | None, sandbox: bool | None) -> None:
+def serve(
+    paths: OrgPaths,
+    *,
+    port: int | None,
+    seed_file: Path | None,
+    sandbox: bool | None,
+    faults_file: Path | None = None,
+    limits_file: Path | None = None,
+) -> None:
     """Run the org's server in this process until it is told to stop."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ensure_org(paths, seed_file=seed_file, sandbox=sandbox)
     tls = ensure_tls_files(paths.state_dir)
     chosen = choose_port(paths, port)
     sock = _listen(chosen)
-    org = open_org(paths)
+    admin_token = ensure_admin_token(paths.db)
+    clock = OrgClock()
+    org = open_org(paths, clock=clock)
+    clock.set_offset(float(org.db.get_meta(CLOCK_OFFSET_KEY, 0) or 0))
+    try:
+        apply_startup_settings(org, faults_file=faults_file, limits_file=limits_file)
+    except SettingsFileError as exc:
+        org.close()
+        sock.close()
+        raise OrgUsageError(str(exc)) from None
     instance_url = f"https://127.0.0.1:{chosen}"
     engine = QueryEngine(
         org.schemas, org.store, clock=org.clock, time_zone=org.identity.time_zone, cursors=CursorRegistry(clock=org.clock)
     )
-    app = build_app(OrgService(org, engine), instance_url=instance_url)
+    app = build_org_app(OrgService(org, engine), instance_url=instance_url, clock=clock, admin_token=admin_token)
     config = uvicorn.Config(
         app,
         ssl_certfile=str(tls.cert),

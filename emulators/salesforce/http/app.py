@@ -22,18 +22,19 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any
+from typing import Any, Sequence
 from urllib.parse import parse_qsl
 
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from emulators.salesforce.dml.errors import ApiError
 from emulators.salesforce.http.context import RequestContext, SubRequest, parse_version
 from emulators.salesforce.http.discovery import identity_document, userinfo, versions
+from emulators.salesforce.http.gate import REQUEST_LIMIT_MESSAGE, RequestLimitExceeded, api_call
 from emulators.salesforce.http.oauth import OAuthError, token_grant
 from emulators.salesforce.http.reply import Reply
 from emulators.salesforce.http.router import OrgService, route
@@ -77,8 +78,11 @@ def _parse_body(raw: bytes) -> Any:
         ) from None
 
 
-def build_app(service: OrgService, *, instance_url: str) -> Any:
-    """The ASGI app serving ``service``'s org at ``instance_url`` (``https://127.0.0.1:PORT``)."""
+def build_app(service: OrgService, *, instance_url: str, extra_routes: Sequence[BaseRoute] = ()) -> Any:
+    """The ASGI app serving ``service``'s org at ``instance_url`` (``https://127.0.0.1:PORT``).
+
+    ``extra_routes`` (Bulk, Metadata, admin …) are matched before the generic REST routes.
+    """
     org = service.org
 
     def session_of(request: Request) -> Session | None:
@@ -135,8 +139,7 @@ def build_app(service: OrgService, *, instance_url: str) -> Any:
         raw = await request.body()
         headers = {k.lower(): v for k, v in request.headers.items()}
         try:
-            with org.db.transaction():
-                used = org.count_api_call()
+            with api_call(org) as used:
                 try:
                     sub = SubRequest(
                         method=request.method,
@@ -149,6 +152,9 @@ def build_app(service: OrgService, *, instance_url: str) -> Any:
                     reply = route(service, ctx, sub)
                 except ApiError as exc:
                     reply = Reply(exc.status, exc.body())
+        except RequestLimitExceeded as exc:
+            body = [{"message": REQUEST_LIMIT_MESSAGE, "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
+            return _json(403, body, {"Sforce-Limit-Info": f"api-usage={exc.maximum}/{exc.maximum}"})
         except Exception:  # an emulator bug: answer like Salesforce does, keep the details in the log
             error_id = str(secrets.randbelow(10**9)).rjust(9, "0") + "-" + str(secrets.randbelow(10**5))
             log.exception("unexpected error (ErrorId %s) on %s %s", error_id, request.method, request.url.path)
@@ -166,6 +172,7 @@ def build_app(service: OrgService, *, instance_url: str) -> Any:
         Route("/id/{org}/{user}", identity, methods=["GET", "POST"]),
         Route("/services/data", data_root, methods=["GET"]),
         Route("/services/data/", data_root, methods=["GET"]),
+        *extra_routes,
         Route("/services/data/{version}", data, methods=methods),
         Route("/services/data/{version}/{rest:path}", data, methods=methods),
     ]

@@ -9,10 +9,11 @@ server uses :func:`emulators.salesforce.org.schema_source.build_schemas` (the st
 the custom objects and fields recorded in the org's ``schema_changes``); unit tests pass small
 hand-built schemas.
 
-API usage: every authenticated REST call adds one to the org's count for the current UTC day
-(``meta.api_usage``), committed with the request; the maximum follows the edition:
-Enterprise 100,000 + 1,000 per licence, Unlimited 100,000 + 5,000 per licence, Developer 15,000,
-any sandbox 5,000,000.
+API usage: every authenticated API call adds one to the org's rolling 24-hour count, committed
+with the request; the maximum follows the edition (Enterprise 100,000 + 1,000 per licence,
+Unlimited 100,000 + 5,000 per licence, Developer 15,000, any sandbox 5,000,000) unless the org's
+limits override it. Counting, allocations and storage live in :class:`OrgLimits` (``org.limits``);
+the storage check runs before every record the store inserts.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import hmac
 from typing import Any, Callable, Mapping
 
 from emulators.salesforce.dml.coerce import format_datetime, parse_datetime
+from emulators.salesforce.limits import OrgLimits
+from emulators.salesforce.limits.allocations import default_allocations
 from emulators.salesforce.org.create import hash_password
 from emulators.salesforce.org.identity import OrgIdentity, OrgPaths
 from emulators.salesforce.org.schemas import OrgSchemas
@@ -42,12 +45,7 @@ def _utc_now() -> dt.datetime:
 
 def api_request_limit(identity: OrgIdentity) -> int:
     """Daily API requests the org may make (see the module docstring)."""
-    if identity.sandbox:
-        return 5_000_000
-    if identity.edition == "Developer":
-        return 15_000
-    per_licence = 5_000 if identity.edition == "Unlimited" else 1_000
-    return 100_000 + per_licence * identity.licenses
+    return default_allocations(identity).api_requests
 
 
 class Org:
@@ -72,6 +70,8 @@ class Org:
         modified = parse_datetime(db.get_meta("schema_modified", identity.created)) or clock()
         self.schemas = OrgSchemas(schema_builder(db, self.audit_fields_writable), modified=modified)
         self.store = RecordStore(db, self.schemas, pod=identity.pod)
+        self.limits = OrgLimits(db, identity, clock)
+        self.store.insert_checks.append(self.limits.check_storage)
         self.sessions = Sessions(db, org_id=identity.org_id, timeout_seconds=self.session_timeout_seconds)
 
     @classmethod
@@ -129,16 +129,11 @@ class Org:
 
     # ── API usage ───────────────────────────────────────────────────────────────────
     def api_limit(self) -> int:
-        return api_request_limit(self.identity)
+        return self.limits.api_request_max()
 
     def api_usage(self) -> int:
-        usage = self.db.get_meta("api_usage", {})
-        return int(usage.get("count", 0)) if usage.get("day") == self.clock().date().isoformat() else 0
+        return self.limits.api_requests_used()
 
     def count_api_call(self) -> int:
-        """Add one call to today's usage (inside the caller's transaction); return the new count."""
-        today = self.clock().date().isoformat()
-        usage = self.db.get_meta("api_usage", {})
-        count = int(usage.get("count", 0)) + 1 if usage.get("day") == today else 1
-        self.db.set_meta("api_usage", {"day": today, "count": count})
-        return count
+        """Add one call to the rolling 24-hour usage (inside the caller's transaction); return the new count."""
+        return self.limits.count_api_request()

