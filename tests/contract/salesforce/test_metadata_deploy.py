@@ -261,3 +261,24 @@ def test_retrieve_returns_what_was_deployed(meta_org, deployed, tmp_path):
         "Account__c", "Cost__c", "Done__c", "Hours__c", "Kind__c", "Notes__c", "ST_Work_Order_Id__c", "Scheduled__c"]
     perm = etree.parse(str(out / "permissionsets" / "Work_Orders.permissionset")).getroot()
     assert perm.findtext("m:label", namespaces=ns) == "Work Orders"
+
+
+def test_describe_shows_a_user_only_the_custom_fields_their_permission_sets_allow(meta_org, deployed):
+    from simple_salesforce import Salesforce
+
+    from tests.support.salesforce_admin import EmulatorAdmin
+
+    admin_sf = meta_org.simple_salesforce()
+    user = admin_sf.query("SELECT Id, Username FROM User WHERE FederationIdentifier = 'T-100'")["records"][0]
+    token = EmulatorAdmin(meta_org).session_for(user["Username"])
+    tech = Salesforce(instance_url=meta_org.instance_url, session_id=token, version="59.0")
+
+    def custom_fields() -> list[str]:
+        return sorted(f["name"] for f in tech.Work_Order__c.describe()["fields"] if f["custom"])
+
+    assert custom_fields() == []  # no permission set yet: standard fields only
+    assert "Name" in {f["name"] for f in tech.Work_Order__c.describe()["fields"]}
+    permission_set = admin_sf.query("SELECT Id FROM PermissionSet WHERE Name = 'Work_Orders'")["records"][0]["Id"]
+    admin_sf.PermissionSetAssignment.create({"AssigneeId": user["Id"], "PermissionSetId": permission_set})
+    assert custom_fields() == ["Hours__c"]
+    assert len([f for f in admin_sf.Work_Order__c.describe()["fields"] if f["custom"]]) == 8  # the admin sees all
