@@ -31,7 +31,7 @@ app = typer.Typer(
 )
 
 # the emulator's own credentials: a user needs to see them to connect other tools
-_REVEAL = frozenset({"access_token", "client_secret", "refresh_token", "cumulusci_env", "jwt_key_file"})
+_REVEAL = frozenset({"access_token", "client_secret", "refresh_token", "cumulusci_env", "jwt_key_file", "admin_token"})
 
 NameArg = Annotated[str, typer.Argument(help="Org name (letters, digits, - and _), e.g. dev or uat.")]
 PortOption = Annotated[

@@ -11,13 +11,12 @@ import io
 import shutil
 import sqlite3
 import zipfile
-from pathlib import Path
 
 import pytest
 from lxml import etree
 from simple_salesforce.exceptions import SalesforceResourceNotFound
 
-from tests.contract.salesforce.sfdx_source import NS, custom_object, field, work_order_source, write_component
+from tests.contract.salesforce.sfdx_source import NS, custom_object, field, work_order_source
 from tests.support.cumulusci_project import make_project, run_task
 
 pytestmark = pytest.mark.skipif(shutil.which("sf") is None, reason="the sf CLI (node_modules/.bin) is not on PATH")
