@@ -7,6 +7,11 @@ many Accounts written row by row, then CumulusCI's ``LoadData`` with ``api: bulk
 batches, CSV, Parallel) in this process. Prints records/s for the load (wall clock, CumulusCI and
 emulator together on this machine) and the emulator process's peak resident memory, sampled
 every 0.2 s from /proc. Targets: ≥ 5,000 records/s sustained; emulator RSS ≤ 400 MB at 1,000,000.
+
+Measured on the 2-core development machine (CumulusCI and the emulator sharing it)::
+
+      100,000 Accounts: load   8.0 s = 12,544 records/s | emulator peak RSS 107.2 MB
+    1,000,000 Accounts: load  71.5 s = 13,995 records/s | emulator peak RSS 107.9 MB
 """
 
 from __future__ import annotations
