@@ -281,3 +281,17 @@ def test_describe_shows_a_user_only_the_custom_fields_their_permission_sets_allo
     admin_sf.PermissionSetAssignment.create({"AssigneeId": user["Id"], "PermissionSetId": permission_set})
     assert custom_fields() == ["Hours__c"]
     assert len([f for f in admin_sf.Work_Order__c.describe()["fields"] if f["custom"]]) == 8  # the admin sees all
+
+
+def test_new_custom_objects_get_org_specific_key_prefixes(meta_org, org_factory, deployed, tmp_path):
+    from cumulusci.tasks.salesforce import Deploy
+
+    other = org_factory("metadata-other")
+    project = make_project(tmp_path / "prefix")
+    work_order_source(project)
+    run_task(Deploy, project, other, {"path": "force-app"})
+    first = meta_org.simple_salesforce().Work_Order__c.describe()["keyPrefix"]
+    second = other.simple_salesforce().Work_Order__c.describe()["keyPrefix"]
+    assert first != second and first[0] == second[0] == "a"
+    record = other.simple_salesforce().Work_Order__c.create({"Name": "WO"})["id"]
+    assert record.startswith(second)
