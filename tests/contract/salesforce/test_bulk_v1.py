@@ -120,6 +120,12 @@ def test_upsert_by_parent_external_id_column_and_hard_delete(client, bulk_org):
     assert client.result(job_id, batch_id).text.splitlines()[1] == f'"{kid}","true","false",""'
     assert sf.query(f"SELECT COUNT() FROM Contact WHERE Id = '{kid}'", include_deleted=True)["totalSize"] == 0
 
+    site = sf.Site__c.create({"Account__c": parent, "Code__c": "S1"})["id"]  # master-detail child of the account
+    job_id, batch_id, _ = client.run("hardDelete", "Account", f"Id\n{parent}\n".encode())
+    assert client.result(job_id, batch_id).text.splitlines()[1] == f'"{parent}","true","false",""'
+    for sobject, record_id in (("Account", parent), ("Site__c", site)):  # the cascade is purged too
+        assert sf.query(f"SELECT COUNT() FROM {sobject} WHERE Id = '{record_id}'", include_deleted=True)["totalSize"] == 0
+
 
 def test_query_results_by_result_id_and_empty_results(client, bulk_org):
     admin = EmulatorAdmin(bulk_org)
