@@ -94,8 +94,12 @@ def test_job_and_batch_info_documents(client):
 
 
 def test_xml_batches_and_results(client):
-    body = (f'<sObjects xmlns="{ASYNC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            "<sObject><Name>XML Co</Name><Phone>1</Phone></sObject><sObject><Phone>2</Phone></sObject></sObjects>").encode()
+    root = etree.Element(f"{{{ASYNC_NS}}}sObjects", nsmap={None: ASYNC_NS})
+    for values in ({"Name": "XML Co", "Phone": "1"}, {"Phone": "2"}):
+        record = etree.SubElement(root, f"{{{ASYNC_NS}}}sObject")
+        for name, value in values.items():
+            etree.SubElement(record, f"{{{ASYNC_NS}}}{name}").text = value
+    body = etree.tostring(root)
     job_id, batch_id, info = client.run("insert", "Account", body, content_type="XML")
     assert info["numberRecordsFailed"] == "1"
     results = etree.fromstring(client.result(job_id, batch_id).content)

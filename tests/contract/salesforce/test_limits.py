@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 import requests
+from lxml import etree
 from simple_salesforce.exceptions import SalesforceMalformedRequest, SalesforceRefusedRequest
 
 from tests.contract.salesforce.bulk_client import BulkV1Client
@@ -31,14 +32,13 @@ def admin(limits_org):
 
 
 def _soap_describe(org) -> requests.Response:
-    envelope = (
-        '<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">'
-        '<soapenv:Header><SessionHeader xmlns="http://soap.sforce.com/2006/04/metadata"><sessionId>'
-        f"{org.access_token}</sessionId></SessionHeader></soapenv:Header><soapenv:Body>"
-        '<describeMetadata xmlns="http://soap.sforce.com/2006/04/metadata"><asOfVersion>59.0</asOfVersion>'
-        "</describeMetadata></soapenv:Body></soapenv:Envelope>"
-    )
-    return requests.post(f"{org.instance_url}/services/Soap/m/59.0", data=envelope.encode(), verify=org.ca_bundle,
+    soap, md = "http://schemas.xmlsoap.org/soap/envelope/", "http://soap.sforce.com/2006/04/metadata"
+    envelope = etree.Element(f"{{{soap}}}Envelope", nsmap={"soapenv": soap})
+    header = etree.SubElement(etree.SubElement(envelope, f"{{{soap}}}Header"), f"{{{md}}}SessionHeader", nsmap={None: md})
+    etree.SubElement(header, f"{{{md}}}sessionId").text = org.access_token
+    call = etree.SubElement(etree.SubElement(envelope, f"{{{soap}}}Body"), f"{{{md}}}describeMetadata", nsmap={None: md})
+    etree.SubElement(call, f"{{{md}}}asOfVersion").text = "59.0"
+    return requests.post(f"{org.instance_url}/services/Soap/m/59.0", data=etree.tostring(envelope), verify=org.ca_bundle,
                          headers={"Content-Type": "text/xml", "SOAPAction": '""'}, timeout=60)
 
 
