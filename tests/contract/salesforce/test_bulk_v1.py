@@ -107,6 +107,16 @@ def test_xml_batches_and_results(client):
     assert results.xpath("a:result/a:success/text()", namespaces=ns) == ["true", "false"]
     assert results.xpath("a:result[2]/a:errors/a:statusCode/text()", namespaces=ns) == ["REQUIRED_FIELD_MISSING"]
 
+    job_id, batch_id, info = client.run("query", "Account", b"SELECT Name, Phone, Owner.Name FROM Account "
+                                                            b"WHERE Name = 'XML Co'", content_type="XML")
+    (result_id,) = etree.fromstring(client.result(job_id, batch_id).content).xpath("a:result/text()", namespaces=ns)
+    page = etree.fromstring(client.get(f"/job/{job_id}/batch/{batch_id}/result/{result_id}").content)
+    assert page.tag == f"{{{ASYNC_NS}}}queryResult"
+    assert page.xpath("a:records/a:type/text()", namespaces=ns) == ["Account"]
+    assert page.xpath("a:records/a:Name/text()", namespaces=ns) == ["XML Co"]
+    assert page.xpath("a:records/a:Owner/a:Name/text()", namespaces=ns) == ["Ada Admin"]  # the seed's admin
+    assert page.xpath("a:records/a:Phone/@xsi:nil", namespaces={**ns, "xsi": "http://www.w3.org/2001/XMLSchema-instance"}) == []
+
 
 def test_upsert_by_parent_external_id_column_and_hard_delete(client, bulk_org):
     sf = bulk_org.simple_salesforce()
