@@ -30,7 +30,9 @@ class EmulatorAdmin:
         self.session.headers["X-Emulator-Admin-Token"] = str(org.details["admin_token"])
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
-        response = self.session.request(method, f"{self.org.instance_url}/_emulator/{path}", json=body, timeout=60)
+        # verify is passed per request: requests lets REQUESTS_CA_BUNDLE override a session's verify
+        response = self.session.request(method, f"{self.org.instance_url}/_emulator/{path}", json=body, timeout=60,
+                                        verify=self.org.ca_bundle)
         if response.status_code != 200:
             raise AssertionError(f"admin {method} {path} answered {response.status_code}: {response.text}")
         return response.json()

@@ -1,5 +1,8 @@
 """``st2sf emulate salesforce``: run local Salesforce orgs (no logic here; see control.emulation).
 
+``start``/``reset`` pass ``--faults FILE`` and ``--limits FILE`` on to the emulator (fault injection
+and limit overrides); ``export`` prints the org's full state as one deterministic JSON object.
+
 Each command runs ``python -m emulators.salesforce <command> NAME --state-dir <state>/`` through
 :func:`control.emulation.run_emulator` (``serve`` through :func:`control.emulation.exec_emulator`).
 The state folder is the project's (``settings.state_dir``). A seed file ``orgs/emulator/NAME.yml``
@@ -24,16 +27,22 @@ from control.settings import Settings
 __all__ = ["app"]
 
 app = typer.Typer(
-    help="A local Salesforce org over HTTPS: start, stop, status, reset, serve.",
+    help="A local Salesforce org over HTTPS: start, stop, status, reset, serve, export.",
     no_args_is_help=True,
 )
 
 # the emulator's own credentials: a user needs to see them to connect other tools
-_REVEAL = frozenset({"access_token", "client_secret", "refresh_token", "cumulusci_env", "jwt_key_file"})
+_REVEAL = frozenset({"access_token", "client_secret", "refresh_token", "cumulusci_env", "jwt_key_file", "admin_token"})
 
 NameArg = Annotated[str, typer.Argument(help="Org name (letters, digits, - and _), e.g. dev or uat.")]
 PortOption = Annotated[
     Optional[int], typer.Option("--port", help="TCP port on 127.0.0.1 (default: the org's kept port, else a free one).")
+]
+FaultsOption = Annotated[
+    Optional[Path], typer.Option("--faults", help="Fault injection settings for the org (YAML/JSON mapping).")
+]
+LimitsOption = Annotated[
+    Optional[Path], typer.Option("--limits", help="Limit overrides for the org (YAML/JSON mapping).")
 ]
 SandboxOption = Annotated[
     Optional[bool],
@@ -51,6 +60,15 @@ def _settings(ctx: typer.Context) -> Settings:
 def _base(settings: Settings, command: str, name: str | None) -> list[str]:
     args = [command] + ([name] if name else [])
     return [*args, "--state-dir", str(settings.state_dir)]
+
+
+def _settings_files(faults: Path | None, limits: Path | None) -> list[str]:
+    args: list[str] = []
+    if faults is not None:
+        args += ["--faults", str(faults.resolve())]
+    if limits is not None:
+        args += ["--limits", str(limits.resolve())]
+    return args
 
 
 def _creation_args(settings: Settings, name: str, port: int | None, sandbox: bool | None) -> list[str]:
@@ -90,11 +108,14 @@ def start(
     name: NameArg,
     port: PortOption = None,
     sandbox: SandboxOption = None,
+    faults: FaultsOption = None,
+    limits: LimitsOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Start an org in the background (created from its seed on first start) and print how to connect."""
     settings = _settings(ctx)
-    result = run_emulator("salesforce", _base(settings, "start", name) + _creation_args(settings, name, port, sandbox))
+    args = _base(settings, "start", name) + _creation_args(settings, name, port, sandbox) + _settings_files(faults, limits)
+    result = run_emulator("salesforce", args)
     emit(result, as_json=json_output, human=_human_details(result), reveal=_REVEAL)
 
 
@@ -133,11 +154,14 @@ def reset(
     name: NameArg,
     port: PortOption = None,
     sandbox: SandboxOption = None,
+    faults: FaultsOption = None,
+    limits: LimitsOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Rebuild an org from its seed: every record is lost; a running org is restarted."""
     settings = _settings(ctx)
-    result = run_emulator("salesforce", _base(settings, "reset", name) + _creation_args(settings, name, port, sandbox))
+    args = _base(settings, "reset", name) + _creation_args(settings, name, port, sandbox) + _settings_files(faults, limits)
+    result = run_emulator("salesforce", args)
     emit(result, as_json=json_output, human=_human_details(result), reveal=_REVEAL)
 
 
@@ -147,3 +171,18 @@ def serve(ctx: typer.Context, name: NameArg, port: PortOption = None, sandbox: S
     settings = _settings(ctx)
     code = exec_emulator("salesforce", _base(settings, "serve", name) + _creation_args(settings, name, port, sandbox))
     raise typer.Exit(code)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    name: NameArg,
+    no_system_fields: Annotated[
+        bool, typer.Option("--no-system-fields", help="Leave out audit fields (CreatedDate, LastModifiedDate, …).")
+    ] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Print the org's full state (schema, metadata, records) as one deterministic JSON object."""
+    settings = _settings(ctx)
+    args = _base(settings, "export", name) + (["--no-system-fields"] if no_system_fields else [])
+    raise typer.Exit(exec_emulator("salesforce", args))

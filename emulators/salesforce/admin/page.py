@@ -51,7 +51,7 @@ def _cell(value: Any) -> str:
 
 def _document(title: str, *body: Any) -> bytes:
     page = E.HTML(E.HEAD(E.META(charset="utf-8"), E.TITLE(title), E.STYLE(_STYLE)), E.BODY(*body))
-    return b"<!DOCTYPE html>\n" + etree.tostring(page, method="html", encoding="utf-8")
+    return etree.tostring(page, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
 def _overview(org: Org) -> bytes:

@@ -12,7 +12,7 @@ Salesforce does::
 :func:`error_text` is that ``CODE:message:fields --`` form (Bulk 2.0's ``sf__Error`` too).
 
 Rows run in the caller's transaction; a failing row writes nothing (the rules check before they
-write). A fault plan may make a row fail with UNABLE_TO_LOCK_ROW before it is tried (parallel
+write). A hardDelete empties the recycle bin of the record and of what its delete cascaded to. A fault plan may make a row fail with UNABLE_TO_LOCK_ROW before it is tried (parallel
 jobs only — running the job in Serial mode is the cure, as in Salesforce).
 """
 
@@ -146,10 +146,37 @@ class RowProcessor:
         return RowOutcome(record_id, True, False)
 
     def _hard_delete(self, body: Mapping[str, Any]) -> RowOutcome:
+        raw = _row_id(body)
+        try:
+            cascade = self._cascade(parse_id(raw)) if raw else []
+        except MalformedId:
+            cascade = []
         outcome = self._delete(body)
         if outcome.success and outcome.id:
-            self.writer.store.purge(outcome.id)
+            found = self.writer.store.kinds(cascade)
+            for record_id in [outcome.id, *cascade]:
+                if record_id == outcome.id or found.get(record_id, ("", False))[1]:
+                    self.writer.store.purge(record_id)
         return outcome
+
+    def _cascade(self, record_id: str) -> list[str]:
+        """Records a delete of ``record_id`` would take with it (master-detail style lookups), before it runs."""
+        store, schemas = self.writer.store, self.writer.schemas
+        out: list[str] = []
+        queue = [record_id]
+        seen = {record_id}
+        while queue:
+            links = store.children(queue.pop())
+            kinds = store.kinds(child for child, _ in links)
+            for child, field_name in links:
+                sobject, deleted = kinds.get(child, ("", True))
+                plan = schemas.plan(sobject) if not deleted else None
+                f = plan.field(field_name) if plan is not None else None
+                if f is not None and f.cascade_delete and child not in seen:
+                    seen.add(child)
+                    out.append(child)
+                    queue.append(child)
+        return out
 
 
 def _row_id(body: Mapping[str, Any]) -> str | None:

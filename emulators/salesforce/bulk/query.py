@@ -28,6 +28,7 @@ import orjson
 from lxml import etree
 
 from emulators.salesforce.bulk.model import ASYNC_NS, ContentType
+from emulators.salesforce.bulk.wire import xml_frame
 from emulators.salesforce.soql import QueryEngine, SoqlError
 from emulators.salesforce.soql.cursor import CursorRegistry
 from emulators.salesforce.soql.plan import CompiledQuery, ResolvedPath
@@ -218,11 +219,8 @@ def run_bulk_query(
                 splitter.add(orjson.dumps(record))
                 count += 1
         else:
-            head = (
-                b'<?xml version="1.0" encoding="UTF-8"?><queryResult xmlns="' + ASYNC_NS.encode()
-                + b'" xmlns:xsi="' + _XSI.encode() + b'">'
-            )
-            splitter = _Splitter(open_file, head, b"</queryResult>", b"", max_file_bytes)
+            head, tail = xml_frame(f"{{{ASYNC_NS}}}queryResult", {None: ASYNC_NS, "xsi": _XSI})
+            splitter = _Splitter(open_file, head, tail, b"", max_file_bytes)
             for record in rows:
                 splitter.add(_xml_record(record, "records"))
                 count += 1

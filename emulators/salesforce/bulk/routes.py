@@ -45,7 +45,13 @@ from emulators.salesforce.bulk.wire import (
     result_list,
 )
 from emulators.salesforce.http.context import API_VERSIONS
-from emulators.salesforce.http.gate import REQUEST_LIMIT_MESSAGE, RequestLimitExceeded, api_call, session_from_headers
+from emulators.salesforce.http.gate import (
+    REQUEST_LIMIT_MESSAGE,
+    RequestLimitExceeded,
+    after_reply,
+    api_call,
+    session_from_headers,
+)
 
 __all__ = ["bulk_v1_routes"]
 
@@ -121,7 +127,9 @@ def bulk_v1_routes(bulk: BulkV1) -> list[Route]:
         if request.method == "POST":
             batch = bulk.add_batch(job_id, body, request.headers.get("content-type", ""))
             found = bulk.store.job(batch.job_id)
-            return _doc(batch_info(batch, as_json=_is_json(found)), _is_json(found), 201)
+            reply = _doc(batch_info(batch, as_json=_is_json(found)), _is_json(found), 201)
+            reply.background = after_reply(org, bulk.process_pending, found.id)
+            return reply
         found, rows = bulk.job(job_id)
         return _doc(batch_info_list(rows, as_json=_is_json(found)), _is_json(found))
 

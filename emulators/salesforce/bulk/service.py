@@ -1,10 +1,14 @@
 """Bulk API (v1) behaviour: jobs, batches, processing, results — independent of HTTP.
 
-Processing is synchronous: a batch is processed inside the request that adds it, so the first
-status poll already sees it ``Completed`` (CumulusCI waits 10 s between polls, simple-salesforce 5 s).
-The reply to the add still shows the batch as Salesforce does at that moment, ``Queued``. Under the
-*slow batch* fault a batch waits ``slow_batch_seconds`` of org time (reported ``InProgress``) and is
-processed by the first request about its job after that.
+Processing: a batch is added ``Queued`` (the reply shows it so, as Salesforce's does) and is
+processed right after the reply is sent, before the server reads another request (the HTTP layer
+runs :meth:`BulkV1.process_pending` as the request's background step) — so the client prepares its
+next batch while this one is processed, and its first status poll (CumulusCI waits 10 s between
+polls, simple-salesforce 5 s) already sees ``Completed``. Any request about a job also processes
+whatever of it is still pending, so a batch is never lost between its commit and its processing
+(a restart in between included). Under the *slow batch* fault a batch waits
+``slow_batch_seconds`` of org time (reported ``InProgress``) and is processed by the first request
+about its job after that.
 
 Limits checked when a batch is added (HTTP 400, nothing created): more than 10 MB
 (``ClientInputError : Exceeded max size limit of 10485760 …``) or more than 10,000,000 characters;
@@ -192,10 +196,11 @@ class BulkV1:
         slow = self.faults.slow_batch_seconds
         due = format_datetime(now + dt.timedelta(seconds=slow)) if slow else None
         self.store.add_batch(batch_id, job.id, BatchState.QUEUED, format_datetime(now), due)
-        queued = self.store.batch(job.id, batch_id)
-        if not slow:
-            self._process(job, queued)
-        return queued
+        return self.store.batch(job.id, batch_id)
+
+    def process_pending(self, job_id: str) -> None:
+        """Process the job's batches that are due (the background step after adding one)."""
+        self._advance(self.store.job(job_id, api="v1"))
 
     def batches(self, job_id: str) -> list[BatchRow]:
         job, batches = self.job(job_id)

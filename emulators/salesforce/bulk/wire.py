@@ -37,6 +37,7 @@ __all__ = [
     "result_list",
     "dml_results",
     "JobCounts",
+    "xml_frame",
 ]
 
 XML_TYPE = "application/xml"
@@ -45,6 +46,18 @@ CSV_TYPE = "text/csv"
 _Q = f"{{{ASYNC_NS}}}"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+def xml_frame(tag: str, nsmap: dict[str | None, str]) -> tuple[bytes, bytes]:
+    """The opening and closing bytes of a streamed XML document ``<tag>…</tag>`` (declaration included).
+
+    lxml serialises the frame around a marker comment, so a large document's items can be written
+    one by one between the two halves.
+    """
+    root = etree.Element(tag, nsmap=nsmap)
+    root.append(etree.Comment("items"))
+    head, tail = etree.tostring(root, xml_declaration=True, encoding="UTF-8").split(b"<!--items-->")
+    return head, tail
 
 
 def _xml_time(wire: str) -> str:
@@ -217,7 +230,8 @@ def dml_results(outcomes: Iterable[RowOutcome], content_type: ContentType) -> It
             yield (b"," if n else b"") + orjson.dumps(entry)
         yield b"]"
         return
-    yield b'<?xml version="1.0" encoding="UTF-8"?><results xmlns="' + ASYNC_NS.encode() + b'">'
+    head, tail = xml_frame(_Q + "results", {None: ASYNC_NS, "xsi": _XSI})
+    yield head
     for o in outcomes:
         el = etree.Element(_Q + "result", nsmap={None: ASYNC_NS, "xsi": _XSI})
         if o.error is not None:
@@ -233,4 +247,4 @@ def dml_results(outcomes: Iterable[RowOutcome], content_type: ContentType) -> It
         etree.SubElement(el, _Q + "success").text = "true" if o.success else "false"
         etree.SubElement(el, _Q + "created").text = "true" if o.created else "false"
         yield etree.tostring(el)
-    yield b"</results>"
+    yield tail

@@ -38,7 +38,13 @@ from starlette.routing import Route
 from emulators.salesforce.bulk.model import BulkError, JobRow
 from emulators.salesforce.bulk2.service import MAX_UPLOAD_BYTES, Bulk2
 from emulators.salesforce.http.context import parse_version
-from emulators.salesforce.http.gate import REQUEST_LIMIT_MESSAGE, RequestLimitExceeded, api_call, session_from_headers
+from emulators.salesforce.http.gate import (
+    REQUEST_LIMIT_MESSAGE,
+    RequestLimitExceeded,
+    after_reply,
+    api_call,
+    session_from_headers,
+)
 
 __all__ = ["bulk2_routes", "job_document"]
 
@@ -161,7 +167,9 @@ def bulk2_routes(bulk: Bulk2) -> list[Route]:
             bulk.delete(job_id, "ingest")
             return Response(status_code=204)
         job = bulk.set_state(job_id, "ingest", str(body_of(request).get("state") or ""))
-        return _json(200, job_document(job, detailed=False))
+        reply = _json(200, job_document(job, detailed=False))
+        reply.background = after_reply(org, bulk.process_pending, job.id)
+        return reply
 
     def ingest_results(kind: str) -> Handler:
         def handler(request: Request, user_id: str, version: str) -> Response:
@@ -173,7 +181,9 @@ def bulk2_routes(bulk: Bulk2) -> list[Route]:
         if request.method == "GET":
             return listing(bulk.jobs("query"))
         job = bulk.create_query(user_id, version, body_of(request))
-        return _json(200, job_document(job, detailed=False))
+        reply = _json(200, job_document(job, detailed=False))
+        reply.background = after_reply(org, bulk.process_pending, job.id)
+        return reply
 
     def query_job(request: Request, user_id: str, version: str) -> Response:
         job_id = request.path_params["job"]

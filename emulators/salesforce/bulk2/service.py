@@ -1,12 +1,14 @@
 """Bulk API 2.0 behaviour: ingest and query jobs, independent of HTTP.
 
 Ingest: ``create_ingest`` (Open) → uploads appended to one file (at most 150 MB per job) →
-``set_state(UploadComplete)`` processes the data at once (:mod:`.ingest`), so the first poll sees
-``JobComplete`` (or ``Failed``); under the *slow batch* fault it stays ``InProgress`` for
-``slow_batch_seconds`` of org time and is processed by the first request about it after that.
+``set_state(UploadComplete)``; the data is processed (:mod:`.ingest`) right after that reply is
+sent (:meth:`Bulk2.process_pending`, the request's background step), so the first poll sees
+``JobComplete`` (or ``Failed``). Any request about a job also processes it if it is still pending.
+Under the *slow batch* fault it stays ``InProgress`` for ``slow_batch_seconds`` of org time and is
+processed by the first request about it after that.
 
-Query: ``create_query`` checks the SOQL (a bad query is refused when the job is created, 400) and
-runs it into one CSV file plus an index of row offsets (8 bytes a row), so any page
+Query: ``create_query`` checks the SOQL (a bad query is refused when the job is created, 400); the
+query then runs (background step) into one CSV file plus an index of row offsets (8 bytes a row), so any page
 (``maxRecords`` rows from a ``locator``) is read with two seeks. Locators are the base64 of the
 next row number, like Salesforce's; the last page's locator is ``null``.
 
@@ -175,10 +177,13 @@ class Bulk2:
         if job.state != JobState.OPEN:
             raise BulkError("INVALIDJOBSTATE", f"Job {job.id} is {job.state}: only an Open job can be marked UploadComplete", 400)
         self.store.set_job_state(job.id, JobState.UPLOAD_COMPLETE, now, due=self._due())
-        closed = self.store.job(job.id)
-        if closed.options.get("due") is None:
-            self._process_ingest(closed)
-        return closed
+        return self.store.job(job.id)
+
+    def process_pending(self, job_id: str) -> None:
+        """Process the job if it is due (the background step after UploadComplete or a new query)."""
+        job = self.store.job(job_id)
+        if job.api in ("ingest", "query"):
+            self._advance(job)
 
     def _process_ingest(self, job: JobRow) -> None:
         started = time.perf_counter()
@@ -242,8 +247,6 @@ class Bulk2:
             options={**self._options(body), "query": text, "due": self._due()},
         )
         self.store.add_job(job)
-        if job.options["due"] is None:
-            self._process_query(job)
         return job
 
     def _process_query(self, job: JobRow) -> None:

@@ -4,6 +4,10 @@ The JSON comes from the catalog's renderer (memoised per schema object, so repea
 cost a dictionary lookup). Record type infos come from the org's RecordType rows; the org's
 default record type of an object (from the seed) is marked ``defaultRecordTypeMapping``.
 
+An object's describe lists only the fields the running user may read (field-level security, see
+:mod:`emulators.salesforce.metadata.fls`): admins see all; other users see standard fields and the
+custom fields their assigned permission sets make readable.
+
 ``If-Modified-Since`` (RFC 1123 date) on a describe answers 304 with no body when the org's schema
 has not changed since that moment — also inside ``/composite`` subrequests, which is how
 CumulusCI's load checks describes. Replies carry ``Last-Modified``.
@@ -76,7 +80,7 @@ def sobject_describe(ctx: RequestContext, plan: ObjectPlan, req: SubRequest) -> 
     if _not_modified(ctx, req):
         return Reply(304, None, _last_modified(ctx))
     raw = describe_sobject_json(
-        plan.schema,
+        ctx.org.field_security.visible(ctx.user_id, plan.schema),  # field-level security of the running user
         record_types=record_type_infos(ctx, plan.name),
         api_version=ctx.version,
         instance_url=ctx.instance_url,

@@ -10,13 +10,19 @@ exceeded."}]``, Bulk ``<error>`` with ``ExceededQuota``, SOAP fault ``sf:REQUEST
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
-from typing import Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
+
+from starlette.background import BackgroundTask
 
 from emulators.salesforce.org.runtime import Org
 from emulators.salesforce.org.sessions import Session
 
-__all__ = ["RequestLimitExceeded", "api_call", "token_from_headers", "session_from_headers", "REQUEST_LIMIT_MESSAGE"]
+__all__ = [
+    "RequestLimitExceeded", "api_call", "token_from_headers", "session_from_headers", "after_reply",
+    "REQUEST_LIMIT_MESSAGE",
+]
 
 REQUEST_LIMIT_MESSAGE = "TotalRequests Limit exceeded."
 
@@ -51,3 +57,21 @@ def api_call(org: Org) -> Iterator[int]:
         if used > maximum:
             raise RequestLimitExceeded(maximum)
         yield used
+
+
+def after_reply(org: Org, work: Callable[..., Any], *args: Any) -> BackgroundTask:
+    """Run ``work(*args)`` in its own transaction once the reply has been sent (Bulk processing).
+
+    It runs on the server's event loop before the next request is read, so it is done by the
+    time the client asks again; a failure is logged (the work is retried by the next request about
+    the same job, which processes whatever is still pending).
+    """
+
+    async def run() -> None:
+        try:
+            with org.db.transaction():
+                work(*args)
+        except Exception:  # an emulator bug: keep the details in the log
+            logging.getLogger("emulators.salesforce").exception("background processing failed")
+
+    return BackgroundTask(run)

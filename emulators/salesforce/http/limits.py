@@ -1,9 +1,10 @@
 """``/limits`` and ``/limits/recordCount``.
 
-``/limits`` reports the org's allocations as ``{"Name": {"Max": n, "Remaining": m}}``. Only
-``DailyApiRequests`` is counted for real here (every authenticated REST call); storage is
-estimated at 2 KB per live record, as Salesforce counts most objects. Bulk batch counting and
-enforcement belong to the limits machinery that comes with the Bulk APIs.
+``/limits`` reports the org's allocations as ``{"Name": {"Max": n, "Remaining": m}}`` from its
+:class:`~emulators.salesforce.limits.OrgLimits`: ``DailyApiRequests`` (rolling 24 hours, every API
+call), ``DailyBulkApiBatches`` (Bulk v1 batches and Bulk 2.0 internal batches), ``DailyBulkV2QueryJobs``,
+``DataStorageMB`` (2 KB per record) and ``FileStorageMB`` (file bytes); the others are Salesforce's
+fixed allocations, reported unspent.
 
 ``/limits/recordCount?sObjects=A,B`` → ``{"sObjects": [{"count": n, "name": "A"}]}``; objects with
 no records are left out (CumulusCI relies on that), and without ``sObjects`` every object that has
@@ -14,49 +15,38 @@ from __future__ import annotations
 
 from emulators.salesforce.http.context import RequestContext, SubRequest
 from emulators.salesforce.http.reply import Reply
+from emulators.salesforce.limits import UsageKind
 
 __all__ = ["limits", "record_count", "data_storage_mb"]
 
 
 def data_storage_mb(ctx: RequestContext) -> int:
-    ident = ctx.org.identity
-    if ident.edition == "Developer" and not ident.sandbox:
-        return 5
-    if ident.sandbox:
-        return 1024
-    return 10_240 + 20 * ident.licenses
-
-
-def _file_storage_mb(ctx: RequestContext) -> int:
-    ident = ctx.org.identity
-    if ident.edition == "Developer" and not ident.sandbox:
-        return 20
-    return 10_240 + 2_048 * ident.licenses
+    return int(ctx.org.limits.allocations().data_storage_mb)
 
 
 def limits(ctx: RequestContext, req: SubRequest) -> Reply:
-    org = ctx.org
-    api_max = org.api_limit()
-    used = org.api_usage()
-    storage_max = data_storage_mb(ctx)
-    storage_used = (org.store.total() * 2) // 1024
-    files_max = _file_storage_mb(ctx)
+    snap = ctx.org.limits.snapshot()
+    mb = 1024 * 1024
 
     def pair(maximum: int, remaining: int | None = None) -> dict[str, int]:
         return {"Max": maximum, "Remaining": maximum if remaining is None else max(remaining, 0)}
 
+    api, batches = snap["api_requests"], snap["bulk_batches"]
+    data, files = snap["data_storage"], snap["file_storage"]
+    data_max, files_max = data["max_bytes"] // mb, files["max_bytes"] // mb
+    query_jobs = ctx.org.limits.usage.total(UsageKind.BULK2_QUERY_JOBS)
     body = {
         "ConcurrentAsyncGetReportInstances": pair(200),
         "ConcurrentSyncReportRuns": pair(20),
-        "DailyApiRequests": pair(api_max, api_max - used),
+        "DailyApiRequests": pair(api["max"], api["max"] - api["used"]),
         "DailyAsyncApexExecutions": pair(250_000),
-        "DailyBulkApiBatches": pair(15_000),
+        "DailyBulkApiBatches": pair(batches["max"], batches["max"] - batches["used"]),
         "DailyBulkV2QueryFileStorageMB": pair(976_562),
-        "DailyBulkV2QueryJobs": pair(10_000),
+        "DailyBulkV2QueryJobs": pair(10_000, 10_000 - query_jobs),
         "DailyGenericStreamingApiEvents": pair(10_000),
         "DailyStreamingApiEvents": pair(200_000),
-        "DataStorageMB": pair(storage_max, storage_max - storage_used),
-        "FileStorageMB": pair(files_max),
+        "DataStorageMB": pair(data_max, data_max - data["used_bytes"] // mb),
+        "FileStorageMB": pair(files_max, files_max - files["used_bytes"] // mb),
         "HourlyAsyncReportRuns": pair(1_200),
         "HourlyTimeBasedWorkflow": pair(1_000),
         "MassEmail": pair(5_000),

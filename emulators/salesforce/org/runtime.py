@@ -25,6 +25,7 @@ from typing import Any, Callable, Mapping
 from emulators.salesforce.dml.coerce import format_datetime, parse_datetime
 from emulators.salesforce.limits import OrgLimits
 from emulators.salesforce.limits.allocations import default_allocations
+from emulators.salesforce.metadata.fls import FieldSecurity
 from emulators.salesforce.org.create import hash_password
 from emulators.salesforce.org.identity import OrgIdentity, OrgPaths
 from emulators.salesforce.org.schemas import OrgSchemas
@@ -72,6 +73,7 @@ class Org:
         self.store = RecordStore(db, self.schemas, pod=identity.pod)
         self.limits = OrgLimits(db, identity, clock)
         self.store.insert_checks.append(self.limits.check_storage)
+        self.field_security = FieldSecurity(self)  # which fields describe shows each user
         self.sessions = Sessions(db, org_id=identity.org_id, timeout_seconds=self.session_timeout_seconds)
 
     @classmethod

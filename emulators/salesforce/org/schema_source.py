@@ -24,6 +24,7 @@ and reload the org's schemas in the caller's transaction. Seeds use them; Metada
 from __future__ import annotations
 
 import dataclasses
+import zlib
 from typing import Any, Mapping
 
 import orjson
@@ -149,9 +150,16 @@ def _check_whole(db: Database, kind: str, sobject: str, spec: Mapping[str, Any])
 
 
 def next_custom_prefix(db: Database) -> str:
-    """The next free custom-object key prefix of the org: ``a00``, ``a01`` … ``a0z``, ``a10`` …"""
+    """The next free custom-object key prefix of the org: ``aXY``, counting up in base 62.
+
+    Each org starts at its own place (derived from its org Id), so the same custom object gets
+    different key prefixes in different orgs — as in Salesforce, where code that hard-codes a
+    prefix breaks between a sandbox and production.
+    """
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-    number = int(db.get_meta("custom_prefix_next", 0))
+    identity = db.get_meta("identity") or {}
+    start = zlib.crc32(str(identity.get("org_id", "")).encode()) % 1000 if identity else 0
+    number = int(db.get_meta("custom_prefix_next", start))
     db.set_meta("custom_prefix_next", number + 1)
     return "a" + alphabet[number // 62 % 62] + alphabet[number % 62]
 

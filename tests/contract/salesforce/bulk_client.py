@@ -29,14 +29,15 @@ class BulkV1Client:
     def __init__(self, org: EmulatedOrg, version: str = "59.0", token: str | None = None) -> None:
         self.base = f"{org.instance_url}/services/async/{version}"
         self.session = requests.Session()
-        self.session.verify = org.ca_bundle
+        self.verify = org.ca_bundle  # passed per request: REQUESTS_CA_BUNDLE would override a session's verify
         self.session.headers["X-SFDC-Session"] = token or org.access_token
 
     def post(self, path: str, body: bytes, content_type: str) -> requests.Response:
-        return self.session.post(self.base + path, data=body, headers={"Content-Type": content_type}, timeout=120)
+        return self.session.post(self.base + path, data=body, headers={"Content-Type": content_type}, timeout=120,
+                                 verify=self.verify)
 
     def get(self, path: str) -> requests.Response:
-        return self.session.get(self.base + path, timeout=120)
+        return self.session.get(self.base + path, timeout=120, verify=self.verify)
 
     @staticmethod
     def fields(response: requests.Response) -> dict[str, str]:

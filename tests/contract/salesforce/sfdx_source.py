@@ -10,7 +10,7 @@ from pathlib import Path
 
 from lxml import etree
 
-__all__ = ["write_component", "custom_object", "field", "work_order_source", "NS"]
+__all__ = ["write_component", "component_xml", "custom_object", "field", "work_order_source", "NS"]
 
 NS = "http://soap.sforce.com/2006/04/metadata"
 
@@ -32,6 +32,11 @@ def _fill(el: etree._Element, spec: dict) -> None:
                 child.text = "true" if item else "false"
             else:
                 child.text = str(item)
+
+
+def component_xml(tag: str, spec: dict) -> bytes:
+    """A Metadata API document ``<tag>`` built from ``spec`` (dicts nest, lists repeat)."""
+    return etree.tostring(_element(tag, spec), xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def write_component(path: Path, tag: str, spec: dict) -> Path:

@@ -94,14 +94,28 @@ def test_job_and_batch_info_documents(client):
 
 
 def test_xml_batches_and_results(client):
-    body = (f'<sObjects xmlns="{ASYNC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            "<sObject><Name>XML Co</Name><Phone>1</Phone></sObject><sObject><Phone>2</Phone></sObject></sObjects>").encode()
+    root = etree.Element(f"{{{ASYNC_NS}}}sObjects", nsmap={None: ASYNC_NS})
+    for values in ({"Name": "XML Co", "Phone": "1"}, {"Phone": "2"}):
+        record = etree.SubElement(root, f"{{{ASYNC_NS}}}sObject")
+        for name, value in values.items():
+            etree.SubElement(record, f"{{{ASYNC_NS}}}{name}").text = value
+    body = etree.tostring(root)
     job_id, batch_id, info = client.run("insert", "Account", body, content_type="XML")
     assert info["numberRecordsFailed"] == "1"
     results = etree.fromstring(client.result(job_id, batch_id).content)
     ns = {"a": ASYNC_NS}
     assert results.xpath("a:result/a:success/text()", namespaces=ns) == ["true", "false"]
     assert results.xpath("a:result[2]/a:errors/a:statusCode/text()", namespaces=ns) == ["REQUIRED_FIELD_MISSING"]
+
+    job_id, batch_id, info = client.run("query", "Account", b"SELECT Name, Phone, Owner.Name FROM Account "
+                                                            b"WHERE Name = 'XML Co'", content_type="XML")
+    (result_id,) = etree.fromstring(client.result(job_id, batch_id).content).xpath("a:result/text()", namespaces=ns)
+    page = etree.fromstring(client.get(f"/job/{job_id}/batch/{batch_id}/result/{result_id}").content)
+    assert page.tag == f"{{{ASYNC_NS}}}queryResult"
+    assert page.xpath("a:records/a:type/text()", namespaces=ns) == ["Account"]
+    assert page.xpath("a:records/a:Name/text()", namespaces=ns) == ["XML Co"]
+    assert page.xpath("a:records/a:Owner/a:Name/text()", namespaces=ns) == ["Ada Admin"]  # the seed's admin
+    assert page.xpath("a:records/a:Phone/@xsi:nil", namespaces={**ns, "xsi": "http://www.w3.org/2001/XMLSchema-instance"}) == []
 
 
 def test_upsert_by_parent_external_id_column_and_hard_delete(client, bulk_org):
@@ -119,6 +133,12 @@ def test_upsert_by_parent_external_id_column_and_hard_delete(client, bulk_org):
     job_id, batch_id, _ = client.run("hardDelete", "Contact", f"Id\n{kid}\n".encode())
     assert client.result(job_id, batch_id).text.splitlines()[1] == f'"{kid}","true","false",""'
     assert sf.query(f"SELECT COUNT() FROM Contact WHERE Id = '{kid}'", include_deleted=True)["totalSize"] == 0
+
+    site = sf.Site__c.create({"Account__c": parent, "Code__c": "S1"})["id"]  # master-detail child of the account
+    job_id, batch_id, _ = client.run("hardDelete", "Account", f"Id\n{parent}\n".encode())
+    assert client.result(job_id, batch_id).text.splitlines()[1] == f'"{parent}","true","false",""'
+    for sobject, record_id in (("Account", parent), ("Site__c", site)):  # the cascade is purged too
+        assert sf.query(f"SELECT COUNT() FROM {sobject} WHERE Id = '{record_id}'", include_deleted=True)["totalSize"] == 0
 
 
 def test_query_results_by_result_id_and_empty_results(client, bulk_org):

@@ -10,13 +10,12 @@ from __future__ import annotations
 import io
 import sqlite3
 import zipfile
-from pathlib import Path
 
 import pytest
 from lxml import etree
 from simple_salesforce.exceptions import SalesforceResourceNotFound
 
-from tests.contract.salesforce.sfdx_source import NS, custom_object, field, work_order_source, write_component
+from tests.contract.salesforce.sfdx_source import NS, component_xml, custom_object, field, work_order_source
 from tests.support.cumulusci_project import make_project, run_task
 
 pytestmark = pytest.mark.sfcli  # CumulusCI converts SFDX source with the sf CLI
@@ -174,10 +173,6 @@ def _mdapi_zip(files: dict[str, bytes], members: dict[str, list[str]]) -> bytes:
     return buffer.getvalue()
 
 
-def _xml(tag: str, body: str) -> bytes:
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n<{tag} xmlns="{NS}">\n{body}\n</{tag}>\n'.encode()
-
-
 def _deploy(sf, zip_bytes: bytes) -> dict:
     started = sf.deploy(io.BytesIO(zip_bytes), sandbox=False)
     assert started["state"] == "Queued" and started["asyncId"].startswith("0Af")
@@ -186,8 +181,8 @@ def _deploy(sf, zip_bytes: bytes) -> dict:
 
 def test_case_record_types_need_a_support_process(meta_org):
     zip_bytes = _mdapi_zip(
-        {"objects/Case.object": _xml("CustomObject", "<recordTypes><fullName>No_Process</fullName><active>true</active>"
-                                                     "<label>No Process</label></recordTypes>")},
+        {"objects/Case.object": component_xml("CustomObject", {"recordTypes": {
+            "fullName": "No_Process", "active": True, "label": "No Process"}})},
         {"RecordType": ["Case.No_Process"]},
     )
     status = _deploy(meta_org.simple_salesforce(), zip_bytes)
@@ -199,11 +194,11 @@ def test_case_record_types_need_a_support_process(meta_org):
 
 
 def test_permission_sets_cannot_grant_required_fields_or_missing_ones(meta_org):
-    body = ("<fieldPermissions><editable>true</editable><field>Contact.LastName</field><readable>true</readable>"
-            "</fieldPermissions><fieldPermissions><editable>false</editable><field>Contact.Nope__c</field>"
-            "<readable>true</readable></fieldPermissions><label>Bad</label>")
+    body = {"fieldPermissions": [{"editable": True, "field": "Contact.LastName", "readable": True},
+                                 {"editable": False, "field": "Contact.Nope__c", "readable": True}],
+            "label": "Bad"}
     status = _deploy(meta_org.simple_salesforce(), _mdapi_zip(
-        {"permissionsets/Bad.permissionset": _xml("PermissionSet", body)}, {"PermissionSet": ["Bad"]}))
+        {"permissionsets/Bad.permissionset": component_xml("PermissionSet", body)}, {"PermissionSet": ["Bad"]}))
     assert status["state"] == "Failed"
     assert [e["message"] for e in status["deployment_detail"]["errors"]] == [
         "You cannot deploy to a required field: Contact.LastName"
@@ -212,9 +207,9 @@ def test_permission_sets_cannot_grant_required_fields_or_missing_ones(meta_org):
 
 def test_schema_violations_name_the_element(meta_org):
     zip_bytes = _mdapi_zip(
-        {"objects/Odd__c.object": _xml("CustomObject", "<label>Odd</label><pluralLabel>Odds</pluralLabel>"
-                                                       "<nameField><label>N</label><type>Text</type></nameField>"
-                                                       "<sharingModel>Everyone</sharingModel>")},
+        {"objects/Odd__c.object": component_xml("CustomObject", {
+            "label": "Odd", "pluralLabel": "Odds", "nameField": {"label": "N", "type": "Text"},
+            "sharingModel": "Everyone"})},
         {"CustomObject": ["Odd__c"]},
     )
     status = _deploy(meta_org.simple_salesforce(), zip_bytes)
@@ -228,8 +223,8 @@ def test_flows_are_versioned_and_their_active_version_is_tracked(meta_org):
     sf = meta_org.simple_salesforce()
 
     def flow(label: str) -> bytes:
-        return _xml("Flow", f"<apiVersion>59.0</apiVersion><label>{label}</label>"
-                            "<processType>AutoLaunchedFlow</processType><status>Active</status>")
+        return component_xml("Flow", {"apiVersion": "59.0", "label": label, "processType": "AutoLaunchedFlow",
+                                      "status": "Active"})
 
     for label in ("Dispatch v1", "Dispatch v2"):
         status = _deploy(sf, _mdapi_zip({"flows/Dispatch.flow": flow(label)}, {"Flow": ["Dispatch"]}))
@@ -245,9 +240,9 @@ def test_retrieve_returns_what_was_deployed(meta_org, deployed, tmp_path):
     from cumulusci.tasks.salesforce import RetrieveUnpackaged
 
     package_xml = tmp_path / "package.xml"
-    package_xml.write_bytes(_xml("Package", "<types><members>Work_Order__c</members><name>CustomObject</name></types>"
-                                            "<types><members>Work_Orders</members><name>PermissionSet</name></types>"
-                                            "<version>59.0</version>"))
+    package_xml.write_bytes(component_xml("Package", {"types": [{"members": "Work_Order__c", "name": "CustomObject"},
+                                                                {"members": "Work_Orders", "name": "PermissionSet"}],
+                                                      "version": "59.0"}))
     out = tmp_path / "retrieved"
     run_task(RetrieveUnpackaged, deployed, meta_org, {"package_xml": str(package_xml), "path": str(out)})
     obj = etree.parse(str(out / "objects" / "Work_Order__c.object")).getroot()
@@ -260,3 +255,38 @@ def test_retrieve_returns_what_was_deployed(meta_org, deployed, tmp_path):
         "Account__c", "Cost__c", "Done__c", "Hours__c", "Kind__c", "Notes__c", "ST_Work_Order_Id__c", "Scheduled__c"]
     perm = etree.parse(str(out / "permissionsets" / "Work_Orders.permissionset")).getroot()
     assert perm.findtext("m:label", namespaces=ns) == "Work Orders"
+
+
+def test_describe_shows_a_user_only_the_custom_fields_their_permission_sets_allow(meta_org, deployed):
+    from simple_salesforce import Salesforce
+
+    from tests.support.salesforce_admin import EmulatorAdmin
+
+    admin_sf = meta_org.simple_salesforce()
+    user = admin_sf.query("SELECT Id, Username FROM User WHERE FederationIdentifier = 'T-100'")["records"][0]
+    token = EmulatorAdmin(meta_org).session_for(user["Username"])
+    tech = Salesforce(instance_url=meta_org.instance_url, session_id=token, version="59.0")
+
+    def custom_fields() -> list[str]:
+        return sorted(f["name"] for f in tech.Work_Order__c.describe()["fields"] if f["custom"])
+
+    assert custom_fields() == []  # no permission set yet: standard fields only
+    assert "Name" in {f["name"] for f in tech.Work_Order__c.describe()["fields"]}
+    permission_set = admin_sf.query("SELECT Id FROM PermissionSet WHERE Name = 'Work_Orders'")["records"][0]["Id"]
+    admin_sf.PermissionSetAssignment.create({"AssigneeId": user["Id"], "PermissionSetId": permission_set})
+    assert custom_fields() == ["Hours__c"]
+    assert len([f for f in admin_sf.Work_Order__c.describe()["fields"] if f["custom"]]) == 8  # the admin sees all
+
+
+def test_new_custom_objects_get_org_specific_key_prefixes(meta_org, org_factory, deployed, tmp_path):
+    from cumulusci.tasks.salesforce import Deploy
+
+    other = org_factory("metadata-other")
+    project = make_project(tmp_path / "prefix")
+    work_order_source(project)
+    run_task(Deploy, project, other, {"path": "force-app"})
+    first = meta_org.simple_salesforce().Work_Order__c.describe()["keyPrefix"]
+    second = other.simple_salesforce().Work_Order__c.describe()["keyPrefix"]
+    assert first != second and first[0] == second[0] == "a"
+    record = other.simple_salesforce().Work_Order__c.create({"Name": "WO"})["id"]
+    assert record.startswith(second)

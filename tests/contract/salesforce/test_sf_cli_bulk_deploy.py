@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -76,9 +75,8 @@ def test_project_deploy_start_of_sfdx_source(cli_org, tmp_path):
     org, home = cli_org
     project = make_project(tmp_path / "cli-project")
     work_order_source(project)
-    env_dir = str(project)
     result = _sf(["project", "deploy", "start", "--source-dir", str(project / "force-app"), "--target-org", "bulk",
-                  "--wait", "5"], org, home, cwd=env_dir)
+                  "--wait", "5"], org, home, cwd=str(project))  # the sf CLI runs inside an SFDX project
     assert result["status"] == "Succeeded" and result["success"] is True
     deployed = {(f["type"], f["fullName"]) for f in result["files"] if f["state"] in ("Created", "Changed", "Unchanged")}
     assert ("CustomObject", "Work_Order__c") in deployed and ("CustomField", "Work_Order__c.Hours__c") in deployed
