@@ -6,7 +6,8 @@ Every error st2sf raises on purpose is an :class:`St2sfError`. The tree::
     ├── UsageError                  exit 2: the input is wrong; the message says what to change
     │   ├── ConfigError             st2sf.toml, environment or keyring is wrong or incomplete
     │   ├── InputFileError          a file the user handed us cannot be read as what it should be
-    │   └── NotFoundError           a named thing (run, org, step, file) does not exist
+    │   ├── NotFoundError           a named thing (run, org, step, file) does not exist
+    │   └── NotApprovedError        the map's content hash is not the approved one; names what changed
     └── Failure                     exit 1: the work could not be done
         ├── RemoteError             a remote system answered with an error; keeps its own codes
         │   ├── ServiceTrackerError     .status, .code (the API's error code)
@@ -40,6 +41,7 @@ __all__ = [
     "ConfigError",
     "InputFileError",
     "NotFoundError",
+    "NotApprovedError",
     "Failure",
     "RemoteError",
     "ServiceTrackerError",
@@ -138,6 +140,12 @@ class NotFoundError(UsageError):
     """A named thing (run, org, step, file) does not exist."""
 
     code = "NOT_FOUND"
+
+
+class NotApprovedError(UsageError):
+    """Nothing moves unapproved: the map's content hash differs from the approved one (or none was approved)."""
+
+    code = "NOT_APPROVED"
 
 
 # ── failures: exit 1 ─────────────────────────────────────────────────────────────────────

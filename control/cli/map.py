@@ -10,6 +10,8 @@ from rich.console import Console
 
 from control.cli.context import settings_from
 from control.cli.output import JsonOption, emit
+from control.mapping.approval import approve_map, latest_approval, map_changes
+from control.mapping.digest import map_digest
 from control.mapping.inventory_adapters import read_inventory
 from control.mapping.loader import load_map
 from control.mapping.target_schema import TargetSchema, read_describes
@@ -74,6 +76,51 @@ def validate(
                       f"{len(report.warnings)} warning(s); checked against {', '.join(checked) or 'itself only'}"
                       + (f" (not checked: {', '.join(missing)} — pass --inventory / --org or --describe)" if missing
                          else "") + ".", highlight=False)
+
+    emit(result, as_json=as_json, human=human)
+
+
+MapDirOption = Annotated[Optional[Path], typer.Option("--map", help="The map folder (default: mapping/ in the project).")]
+
+
+@app.command("approve")
+def approve(
+    ctx: typer.Context,
+    by: Annotated[str, typer.Option("--by", help="Who approves (recorded in the ledger's audit log).")],
+    map_dir: MapDirOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Approve the map as it is now: its content hash, the approver and the time go into the ledger.
+    Nothing loads from a map whose hash is not the latest approved one."""
+    settings = settings_from(ctx)
+    approval = approve_map(settings, map_dir or settings.root / "mapping", by=by)
+    emit(approval._asdict(), as_json=as_json, human=lambda c: c.print(
+        f"Approved {approval.digest} by {approval.by} at {approval.at} (audit entry {approval.audit_seq}).",
+        highlight=False))
+
+
+@app.command("status")
+def status(ctx: typer.Context, map_dir: MapDirOption = None, as_json: JsonOption = False) -> None:
+    """Whether the map is approved as it is now; if not, what changed since the last approval."""
+    settings = settings_from(ctx)
+    folder = map_dir or settings.root / "mapping"
+    current = map_digest(folder)
+    approval = latest_approval(settings)
+    changes = map_changes(settings, approval, folder) if approval and approval.digest != current else []
+    result = {"digest": current, "approved": bool(approval and approval.digest == current),
+              "approval": approval._asdict() if approval else None, "changes": changes}
+
+    def human(console: Console) -> None:
+        if approval is None:
+            console.print(f"Not approved: {current} has never been approved (st2sf map approve --by NAME).",
+                          highlight=False)
+        elif result["approved"]:
+            console.print(f"Approved: {current} by {approval.by} at {approval.at}.", highlight=False)
+        else:
+            console.print(f"Not approved: changed since {approval.by} approved {approval.digest} at {approval.at}:",
+                          highlight=False)
+            for change in changes:
+                console.print(f"  {change}", highlight=False, markup=False)
 
     emit(result, as_json=as_json, human=human)
 

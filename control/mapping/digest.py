@@ -24,7 +24,7 @@ from typing import Any
 from control.mapping.issues import MapInvalidError
 from control.mapping.loader import load_map
 
-__all__ = ["map_digest", "canonical_map"]
+__all__ = ["map_digest", "canonical_map", "canonical_text", "document_digest"]
 
 _SNAPSHOTS = ("source-inventory.json", "workflows.jsonl")
 
@@ -56,7 +56,16 @@ def canonical_map(folder: Path) -> dict[str, Any]:
     return document
 
 
+def canonical_text(document: dict[str, Any]) -> str:
+    """The one JSON text of a canonical map document (sorted keys, no spaces, UTF-8 kept)."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def document_digest(text: str) -> str:
+    """``sha256:<hex>`` of a canonical text."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def map_digest(folder: Path) -> str:
     """``sha256:<hex>`` of the map folder's content (see the module docstring)."""
-    canonical = json.dumps(canonical_map(folder), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return document_digest(canonical_text(canonical_map(folder)))
