@@ -29,8 +29,8 @@ from control.audit.inventory import audit_resource
 from control.audit.limits import TargetLimits
 from control.audit.people import UserDirectory, mobile_preflight, technician_gap
 from control.audit.relations import Relations
-from control.errors import St2sfError, UsageError
-from control.ledger import Ledger, RunStatus, utc_now
+from control.errors import UsageError
+from control.ledger import Ledger, utc_now
 from control.servicetracker.contract import CoreSchema
 from control.servicetracker.resources import RESOURCE_NAMES
 from control.settings import Settings
@@ -73,6 +73,23 @@ def _time_zone(name: Any) -> ZoneInfo | None:
         return None
 
 
+def _write(out: Path, store: StagingStore, ledger: Ledger, run_id: str, sink: FindingSink, relations: Relations,
+           limits: TargetLimits, users: UserDirectory | None, override_mobile_sync: str | None, daily_api_limit: int,
+           actor: str | None) -> tuple[dict[str, Any], Path, Path]:
+    spec = _audit(store, ledger, run_id, sink, relations, limits, users, override_mobile_sync, daily_api_limit)
+    sink.close()
+    spec_path, report_path = out / "spec.json", out / "report.html"
+    spec_path.write_text(json.dumps(spec, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    from control.reports.audit import render_audit_report
+
+    report_path.write_text(render_audit_report(spec), encoding="utf-8")
+    if override_mobile_sync and spec["mobile_sync"]["devices"]:
+        ledger.append_event("preflight.mobile_sync.overridden",
+                            {"reason": override_mobile_sync, "devices": [d["id"] for d in spec["mobile_sync"]["devices"]]},
+                            run_id=run_id, actor=actor)
+    return spec, spec_path, report_path
+
+
 def audit(settings: Settings, *, out_dir: Path | None = None, limits: TargetLimits | None = None,
           users: UserDirectory | None = None, override_mobile_sync: str | None = None,
           daily_api_limit: int = DEFAULT_DAILY_API_LIMIT, keep: int = 1000, actor: str | None = None) -> AuditResult:
@@ -95,25 +112,9 @@ def audit(settings: Settings, *, out_dir: Path | None = None, limits: TargetLimi
     sink = FindingSink(out / "findings.csv", keep=keep)
     relations = Relations(out / ".scratch.db", store, sink)
     try:
-        spec = _audit(store, ledger, run.id, sink, relations, limits, users, override_mobile_sync, daily_api_limit)
-        sink.close()
-        spec_path, report_path = out / "spec.json", out / "report.html"
-        spec_path.write_text(json.dumps(spec, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-        from control.reports.audit import render_audit_report
-
-        report_path.write_text(render_audit_report(spec), encoding="utf-8")
-        if override_mobile_sync and spec["mobile_sync"]["devices"]:
-            ledger.append_event("preflight.mobile_sync.overridden",
-                                {"reason": override_mobile_sync, "devices": [d["id"] for d in spec["mobile_sync"]["devices"]]},
-                                run_id=run.id, actor=actor)
-    except St2sfError as exc:
-        ledger.finish_run(run.id, RunStatus.FAILED, error=exc)
-        raise
-    except BaseException as exc:
-        ledger.finish_run(run.id, RunStatus.FAILED, error={"error": type(exc).__name__, "message": str(exc)})
-        raise
-    else:
-        ledger.finish_run(run.id, RunStatus.COMPLETED)
+        with ledger.finishing(run.id):
+            spec, spec_path, report_path = _write(out, store, ledger, run.id, sink, relations, limits, users,
+                                                  override_mobile_sync, daily_api_limit, actor)
     finally:
         sink.close()
         relations.close()

@@ -131,6 +131,20 @@ class Ledger:
             self._append(conn, run_id=run_id, actor=row["actor"], event=f"run.{status}",
                          payload={"row": chain.row_digest(row, chain.RUN_ROW_KEYS)})
 
+    @contextmanager
+    def finishing(self, run_id: str) -> Iterator[None]:
+        """``with ledger.finishing(run.id):`` — the run is finished when the block ends: completed, or failed
+        with the error that ended it (structured, secrets redacted)."""
+        try:
+            yield
+        except St2sfError as exc:
+            self.finish_run(run_id, RunStatus.FAILED, error=exc)
+            raise
+        except BaseException as exc:
+            self.finish_run(run_id, RunStatus.FAILED, error={"error": type(exc).__name__, "message": str(exc)})
+            raise
+        self.finish_run(run_id, RunStatus.COMPLETED)
+
     def _get_run_row(self, conn: Connection, run_id: str) -> dict[str, Any]:
         found = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
         if found is None:

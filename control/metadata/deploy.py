@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from control.errors import Failure, St2sfError
-from control.ledger import Ledger, RunStatus
+from control.errors import Failure
+from control.ledger import Ledger
 from control.mapping.loader import load_map
 from control.metadata.generate import generate_metadata
 from control.metadata.validate_tree import validate_metadata
@@ -101,17 +101,9 @@ def deploy_metadata(settings: Settings, org: str | None = None, *, timeout: floa
     try:
         run = ledger.start_run("metadata deploy", {"org": access.name, "flow": DEPLOY_FLOW,
                                                    "permission_set": permission_set})
-        try:
-            with ledger.step(run.id, f"deploy force-app to {access.name}") as counts:
-                _run_cci(settings, access, permission_set, timeout)
-                counts["files"] = tree.files
-        except St2sfError as exc:
-            ledger.finish_run(run.id, RunStatus.FAILED, error=exc)
-            raise
-        except BaseException as exc:
-            ledger.finish_run(run.id, RunStatus.FAILED, error={"error": type(exc).__name__})
-            raise
-        ledger.finish_run(run.id, RunStatus.COMPLETED)
+        with ledger.finishing(run.id), ledger.step(run.id, f"deploy force-app to {access.name}") as counts:
+            _run_cci(settings, access, permission_set, timeout)
+            counts["files"] = tree.files
     finally:
         ledger.close()
     return DeployResult(access.name, DEPLOY_FLOW, permission_set, tree.files, time.perf_counter() - started, run.id)

@@ -119,32 +119,32 @@ def extract(settings: Settings, *, mode: ExtractMode = ExtractMode.AUTO, since: 
         progress.note(f"Resuming interrupted run {resumed}: every feed continues from its last committed page.")
     started = time.monotonic()
     try:
-        if folder is not None:
-            from control.servicetracker.export import extract_export
-
-            feeds, files_tally, requests = extract_export(folder, store, ledger, run.id, options,
-                                                          BlobStore(settings.state_dir / "blobs"), progress)
-        else:
-            feeds, files_tally, requests = asyncio.run(_extract_api(
-                settings, store, ledger, run.id, options, api_key, progress, transport))
-        elapsed = time.monotonic() - started
-        fetched = sum(f.fetched for f in feeds if f.feed != TOMBSTONE_FEED)
-        result = ExtractResult(
-            run.id, resumed, "export" if folder else "api", tuple(feeds), FilesResult(**files_tally), requests,
-            elapsed, fetched / elapsed if elapsed > 0 else 0.0, store.counts(),
-            staging_digest(store) if options.digest else None)
-    except St2sfError as exc:
-        ledger.finish_run(run.id, RunStatus.FAILED, error=exc)
-        raise
-    except BaseException as exc:
-        ledger.finish_run(run.id, RunStatus.FAILED, error={"error": type(exc).__name__, "message": str(exc)})
-        raise
-    else:
-        ledger.finish_run(run.id, RunStatus.COMPLETED)
+        with ledger.finishing(run.id):
+            result = _run(settings, store, ledger, run.id, options, folder, api_key, progress, transport, resumed,
+                          started)
     finally:
         store.close()
         ledger.close()
     return result
+
+
+def _run(settings: Settings, store: StagingStore, ledger: Ledger, run_id: str, options: ExtractOptions,
+         folder: Path | None, api_key: Any, progress: ExtractProgress, transport: httpx.AsyncBaseTransport | None,
+         resumed: str | None, started: float) -> ExtractResult:
+    if folder is not None:
+        from control.servicetracker.export import extract_export
+
+        feeds, files_tally, requests = extract_export(folder, store, ledger, run_id, options,
+                                                      BlobStore(settings.state_dir / "blobs"), progress)
+    else:
+        feeds, files_tally, requests = asyncio.run(_extract_api(
+            settings, store, ledger, run_id, options, api_key, progress, transport))
+    elapsed = time.monotonic() - started
+    fetched = sum(f.fetched for f in feeds if f.feed != TOMBSTONE_FEED)
+    return ExtractResult(
+        run_id, resumed, "export" if folder else "api", tuple(feeds), FilesResult(**files_tally), requests,
+        elapsed, fetched / elapsed if elapsed > 0 else 0.0, store.counts(),
+        staging_digest(store) if options.digest else None)
 
 
 async def _extract_api(settings: Settings, store: StagingStore, ledger: Ledger, run_id: str, options: ExtractOptions,

@@ -25,7 +25,7 @@ import hmac
 import logging
 import uuid
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, NamedTuple
+from typing import AsyncIterator, Callable, NamedTuple
 
 import orjson
 from starlette.applications import Starlette

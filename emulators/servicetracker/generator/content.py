@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import random
 from pathlib import Path
-from typing import Any
 
 from emulators.servicetracker.generator import vocab
 from emulators.servicetracker.generator.context import Context, record_id

@@ -23,7 +23,7 @@ from control.mapping.target_schema import DESCRIBE_TYPE
 from control.mapping.targets import FieldKind
 from control.metadata.xsd import MD_NS
 from tests.contract.metadata.emulator_map import emulator_project
-from tests.contract.salesforce.test_sf_cli import NODE_BIN, SF, _sf
+from tests.contract.salesforce.test_sf_cli import NODE_BIN, _sf
 from tests.support.salesforce_org import EmulatedOrg, client_env, start_org, stop_org
 
 ROOT = Path(__file__).resolve().parents[3]
