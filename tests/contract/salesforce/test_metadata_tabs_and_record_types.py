@@ -65,6 +65,26 @@ def test_a_tab_is_retrieved_as_deployed(tab_org, tmp_path):
     assert (root.findtext(f"{{{NS}}}customObject"), root.findtext(f"{{{NS}}}motif")) == ("true", "Custom67: Gears")
 
 
+def test_cumulusci_marks_records_of_objects_with_tabs_recently_viewed(tab_org, tmp_path):
+    import sqlite3
+
+    from cumulusci.tasks.bulkdata import LoadData
+
+    project = make_project(tmp_path / "load")
+    db = tmp_path / "gadgets.db"
+    conn = sqlite3.connect(db)
+    conn.execute('CREATE TABLE "Gadget__c" (id VARCHAR(255) PRIMARY KEY, "Name" VARCHAR(255))')
+    conn.executemany('INSERT INTO "Gadget__c" VALUES (?, ?)', [(str(i), f"Gadget {i}") for i in range(1, 4)])
+    conn.commit()
+    conn.close()
+    mapping = tmp_path / "mapping.yml"
+    mapping.write_text("Gadgets:\n    sf_object: Gadget__c\n    fields:\n        - Name\n")
+    task = run_task(LoadData, project, tab_org, {"database_url": f"sqlite:///{db}", "mapping": str(mapping)})
+    # set_recently_viewed (on by default) found Gadget__c's tab in TabDefinition and ran its FOR VIEW query
+    assert [(info.sobject, info.error) for info in task.return_values["set_recently_viewed"]] == [("Gadget__c", None)]
+    assert tab_org.simple_salesforce().query("SELECT COUNT() FROM Gadget__c")["totalSize"] == 3
+
+
 @pytest.mark.parametrize(("name", "tab", "problem"), [
     ("Nothing__c", _tab(customObject=True, motif="Custom67: Gears"),
      "Cannot find the custom object Nothing__c of this tab: a custom object tab is named after its object's API name "
