@@ -108,6 +108,13 @@ def test_bad_tabs_fail_with_the_reason(tab_org, name, tab, problem):
         ("CustomTab", f"tabs/{name}.tab", problem)]
 
 
+def test_a_tab_named_in_package_xml_but_missing_from_the_zip_fails_under_its_own_name(tab_org):
+    status = deploy_zip(tab_org.simple_salesforce(), mdapi_zip({}, {"CustomTab": ["Missing_Tab__c"]}))
+    assert [(e["type"], e["message"]) for e in status["deployment_detail"]["errors"]] == [
+        ("CustomTab", "An object 'Missing_Tab__c' of type CustomTab was named in package.xml, but was not found in "
+                      "zipped directory")]
+
+
 def test_a_permission_set_cannot_name_a_tab_the_org_does_not_have(tab_org):
     status = deploy_zip(tab_org.simple_salesforce(), mdapi_zip(
         {"permissionsets/Lost.permissionset": component_xml("PermissionSet", {
