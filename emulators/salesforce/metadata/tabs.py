@@ -29,15 +29,13 @@ from emulators.salesforce.metadata.package import ComponentFile
 from emulators.salesforce.metadata.processes import _find
 from emulators.salesforce.metadata.xmlread import flag, text
 
-__all__ = ["deploy_tab", "tab_exists", "TAB_TARGETS", "TAB_VISIBILITIES"]
+__all__ = ["deploy_tab", "tab_exists", "TAB_TARGETS"]
 
 # what a tab can show: exactly one of these is set
 TAB_TARGETS = ("customObject", "url", "page", "flexiPage", "lwcComponent", "auraComponent", "scontrol")
 _UNSUPPORTED = {"page": "a Visualforce page", "flexiPage": "a Lightning page", "lwcComponent": "a Lightning web component",
                 "auraComponent": "an Aura component", "scontrol": "an s-control"}
 _MOTIF = re.compile(r"^Custom([1-9][0-9]?|100): \S.*$")
-# PermissionSetTabSetting visibility values (Metadata API)
-TAB_VISIBILITIES = ("Available", "None", "Visible")
 
 
 def _target(root: etree._Element) -> str:
