@@ -18,12 +18,14 @@ def init(
     name: Annotated[Optional[str], typer.Option(help="Project name (default: the folder's name).")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Scaffold a migration project: st2sf.toml, cumulusci.yml, sfdx-project.json, mapping/, orgs/."""
+    """Scaffold a migration project: st2sf.toml, cumulusci.yml, sfdx-project.json, orgs/, and mapping/ holding
+    the default map to review."""
     result = init_project(directory, name=name)
     payload = {"directory": str(result.directory), "name": result.name, "files": list(result.files)}
     emit(payload, as_json=as_json, human=lambda c: c.print(
         f"Created project '{result.name}' in {result.directory}:\n  " + "\n  ".join(result.files)
-        + "\nNext: edit st2sf.toml (source URL, orgs), then set ST2SF_SERVICETRACKER_API_KEY.", highlight=False))
+        + "\nNext: edit st2sf.toml (source URL, orgs), set ST2SF_SERVICETRACKER_API_KEY, then review mapping/ "
+        "(the default map).", highlight=False))
 
 
 def register(root: typer.Typer) -> None:

@@ -12,6 +12,7 @@ Public API (everything else in this package is an implementation module):
   :func:`supports_record_types` says which objects can have them.
 * :func:`describe_sobject`, :func:`describe_sobject_json`, :func:`describe_global` — Salesforce's describe
   JSON (memoised per schema object), with :class:`RecordTypeInfo` inputs from the org's RecordType rows.
+* :data:`ACTIVITY`, :func:`field_hosts` — custom fields defined on ``Activity`` belong to Task and Event.
 * :class:`CatalogError` and its subclasses for bad specs and unusable data.
 
 Data flow::
@@ -24,6 +25,7 @@ Data flow::
 
 from __future__ import annotations
 
+from emulators.salesforce.catalog.activities import ACTIVITY, ACTIVITY_OBJECTS, field_hosts, is_activity, is_activity_host
 from emulators.salesforce.catalog.audit import AUDIT_FIELD_OBJECTS, supports_audit_fields, with_audit_fields_writable
 from emulators.salesforce.catalog.custom_fields import CustomFieldSpec, CustomFieldType, DeleteConstraint, custom_field
 from emulators.salesforce.catalog.custom_objects import NameFieldType, SharingModel, custom_object
@@ -44,6 +46,11 @@ from emulators.salesforce.catalog.record_types import (
 from emulators.salesforce.catalog.standard_catalog import STANDARD_OBJECT_NAMES, standard_schemas
 
 __all__ = [
+    "ACTIVITY",
+    "ACTIVITY_OBJECTS",
+    "field_hosts",
+    "is_activity",
+    "is_activity_host",
     "standard_schemas",
     "STANDARD_OBJECT_NAMES",
     "link_child_relationships",

@@ -2,7 +2,7 @@
 
 Modules: :mod:`.xsd` (the schema from the WSDL), :mod:`.package` (deploy zips), :mod:`.context`
 (one deploy's state and messages), :mod:`.objects`, :mod:`.fields`, :mod:`.processes`,
-:mod:`.others` (what each component type does to the org), :mod:`.deploy` (the whole deploy),
+:mod:`.others`, :mod:`.tabs` (what each component type does to the org), :mod:`.deploy` (the whole deploy),
 :mod:`.store` (what is kept), :mod:`.reading` and :mod:`.synthesize` (retrieve, list, read),
 :mod:`.soap` (envelopes), :mod:`.service`, :mod:`.routes`.
 """

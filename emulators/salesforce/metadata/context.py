@@ -124,19 +124,26 @@ class DeployContext:
         """Apply one component in its own savepoint; record its success or failure."""
         db = self.org.db
         db.savepoint("md_component")
+        version = self.org.schemas.version
         record = ComponentRecord()
         try:
             yield record
         except DeployProblem as exc:
-            db.rollback_to("md_component")
+            self._undo(version)
             self.fail(kind, full_name, file_name, exc.problem, exc.line or line, exc.column or (1 if line else None))
             return
         except (CatalogError, UnsupportedField) as exc:
-            db.rollback_to("md_component")
+            self._undo(version)
             self.fail(kind, full_name, file_name, str(exc), line, 1 if line else None)
             return
         db.release("md_component")
         self.succeed(kind, full_name, file_name, record)
+
+    def _undo(self, schema_version: int) -> None:
+        """Roll the component back; a schema it changed before failing is rebuilt from the database."""
+        self.org.db.rollback_to("md_component")
+        if self.org.schemas.version != schema_version:
+            self.org.reload_schemas()
 
     def new_id(self, prefix: str) -> str:
         return self.org.store.allocate_id(prefix)

@@ -5,7 +5,7 @@
     zip ─► package.xml (schema-checked) ─► each file: parse, right root element, schema order,
         XSD ─► apply in dependency order, each component in its own savepoint:
              custom objects → fields → standard value sets → business processes → record types
-             → custom permissions → permission sets → layouts → flows
+             → custom permissions → custom tabs → permission sets → layouts → flows
         ─► all-or-none: any failure (or checkOnly) rolls the whole deploy back
         ─► DeployResult {status Succeeded | SucceededPartial | Failed, details{componentSuccesses,
                          componentFailures}, numberComponents…}
@@ -36,6 +36,7 @@ from emulators.salesforce.metadata.others import (
 from emulators.salesforce.metadata.package import CHILD_TYPES, ComponentFile, DeployZip
 from emulators.salesforce.metadata.processes import deploy_business_processes, deploy_record_types
 from emulators.salesforce.metadata.store import MetadataStore
+from emulators.salesforce.metadata.tabs import deploy_tab
 from emulators.salesforce.metadata.xmlread import children, local, text
 from emulators.salesforce.metadata.xsd import MD_NS, MetadataSchema
 from emulators.salesforce.org.runtime import Org
@@ -46,11 +47,12 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_
 _APPLY: dict[str, Callable[[DeployContext, ComponentFile, etree._Element], None]] = {
     "StandardValueSet": deploy_value_set,
     "CustomPermission": deploy_custom_permission,
+    "CustomTab": deploy_tab,
     "PermissionSet": deploy_permission_set,
     "Layout": deploy_layout,
     "Flow": deploy_flow,
 }
-_ORDER = ("StandardValueSet", "CustomPermission", "PermissionSet", "Layout", "Flow")
+_ORDER = ("StandardValueSet", "CustomPermission", "CustomTab", "PermissionSet", "Layout", "Flow")
 
 
 def _parse(ctx: DeployContext, file: ComponentFile) -> etree._Element | None:
@@ -90,8 +92,9 @@ def _check_members(ctx: DeployContext, package: DeployZip, parsed: dict[str, lis
                 continue
             if ctx.options.allow_missing_files:
                 continue
-            ctx.fail(kind, name, package.package_path,
-                     f"An object '{name}' of type {kind} was named in package.xml, but was not found in zipped directory")
+            written = package.member_names.get(kind, {}).get(name, name)
+            ctx.fail(kind, written, package.package_path,
+                     f"An object '{written}' of type {kind} was named in package.xml, but was not found in zipped directory")
 
 
 def run_deploy(org: Org, store: MetadataStore, schema: MetadataSchema, *, user_id: str, zip_bytes: bytes,
@@ -129,7 +132,8 @@ def _deploy(ctx: DeployContext, zip_bytes: bytes) -> None:
     for path in package.unsupported:
         ctx.fail("", path.rsplit("/", 1)[-1], path,
                  "The org emulator cannot deploy this file: it deploys objects, fields, record types, business "
-                 "processes, standard value sets, layouts, permission sets, custom permissions and flows")
+                 "processes, standard value sets, custom tabs, layouts, permission sets, custom permissions and "
+                 "flows")
     parsed: dict[str, list[tuple[ComponentFile, Any]]] = {}
     for file in package.files:
         if file.kind != "CustomObject" and not package.selected(file.kind, file.full_name):

@@ -7,8 +7,9 @@ StandardValueSet   replaces the values of the standard picklist fields that use 
                    Case.Status, Industry → Account.Industry and Lead.Industry, …); unknown sets fail
 CustomPermission   kept (listed, retrieved; permission sets may grant it)
 PermissionSet      upserts the PermissionSet row (Name, Label, Description) and keeps its object and
-                   field permissions; every object, field and custom permission it names must exist,
-                   and required fields cannot be granted (``You cannot deploy to a required field: …``)
+                   field permissions; every object, field, custom permission and tab it names must exist,
+                   and required fields cannot be granted (``You cannot deploy to a required field: …``);
+                   a permission on ``Activity.X__c`` grants the field on Task and Event
 Layout             kept; its object and every field it places must exist
 Flow               a new version each time its XML changes; ``<status>Active</status>`` makes it the
                    active version (the previous active one becomes Obsolete)
@@ -21,9 +22,12 @@ from typing import Any
 
 from lxml import etree
 
+from emulators.salesforce.catalog import field_hosts, is_activity
 from emulators.salesforce.metadata.context import DeployContext, DeployProblem
+from emulators.salesforce.metadata.objects import object_plan
 from emulators.salesforce.metadata.package import ComponentFile
 from emulators.salesforce.metadata.processes import _find, _upsert
+from emulators.salesforce.metadata.tabs import tab_exists
 from emulators.salesforce.metadata.xmlread import children, flag, text
 from emulators.salesforce.org.schema_source import set_picklist_values
 
@@ -88,13 +92,14 @@ def deploy_custom_permission(ctx: DeployContext, file: ComponentFile, root: etre
         record.id = ctx.keep("CustomPermission", file.full_name, file.path, file.data, "0CP")
 
 
-def _field_of(ctx: DeployContext, path: str, line: int | None) -> tuple[str, Any]:
+def _field_of(ctx: DeployContext, path: str, line: int | None) -> tuple[tuple[str, ...], Any]:
+    """The objects a permission's field lives on (Activity.X: Task and Event) and the field."""
     sobject, _, name = path.partition(".")
-    plan = ctx.org.schemas.plan(sobject)
+    plan = object_plan(ctx.org, sobject)
     found = plan.field(name) if plan is not None and name else None
     if found is None:
         raise DeployProblem(f"In field: field - no CustomField named {path} found", line)
-    return plan.name, found
+    return (field_hosts(sobject) if is_activity(sobject) else (plan.name,)), found
 
 
 def deploy_permission_set(ctx: DeployContext, file: ComponentFile, root: etree._Element) -> None:
@@ -111,17 +116,21 @@ def deploy_permission_set(ctx: DeployContext, file: ComponentFile, root: etree._
             grants.append(("object", plan.name, flag(el, "allowRead"), flag(el, "allowEdit")))
         for el in children(root, "fieldPermissions"):
             path = text(el, "field") or ""
-            sobject, found = _field_of(ctx, path, el.sourceline)
+            hosts, found = _field_of(ctx, path, el.sourceline)
             if found.is_required_on_create or (found.type == "reference" and found.cascade_delete and not found.nillable):
                 raise DeployProblem(f"You cannot deploy to a required field: {path}", el.sourceline)
             readable, editable = flag(el, "readable"), flag(el, "editable")
             if editable and not readable:
                 raise DeployProblem(f"Field {path} cannot be editable without being readable", el.sourceline)
-            grants.append(("field", f"{sobject}.{found.name}", readable, editable))
+            grants.extend(("field", f"{host}.{found.name}", readable, editable) for host in hosts)
         for el in children(root, "customPermissions"):
             name = text(el, "name") or ""
             if ctx.store.get("CustomPermission", name) is None:
                 raise DeployProblem(f"In field: customPermissions - no CustomPermission named {name} found", el.sourceline)
+        for el in children(root, "tabSettings"):
+            name = text(el, "tab") or ""
+            if not tab_exists(ctx, name):
+                raise DeployProblem(f"In field: tab - no CustomTab named {name} found", el.sourceline)
         found_row = _find(ctx, "PermissionSet", Name=file.full_name)
         rid, created = _upsert(ctx, "PermissionSet", "0PS", found_row, {
             "Name": file.full_name, "Label": label, "Description": text(root, "description"),

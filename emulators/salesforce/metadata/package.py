@@ -6,7 +6,7 @@ MDAPI layout (what CumulusCI's ``sf project convert source`` and the sf CLI prod
     [<folder>/]objects/Invoice__c.object     a CustomObject with its fields, record types, … inline
     [<folder>/]layouts/Invoice__c-Invoice Layout.layout
     [<folder>/]permissionsets/X.permissionset, flows/X.flow, customPermissions/X.customPermission,
-    [<folder>/]standardValueSets/CaseStatus.standardValueSet
+    [<folder>/]standardValueSets/CaseStatus.standardValueSet, tabs/Invoice__c.tab
 
 The zip may hold the package at its root or in one folder (``singlePackage`` false: CumulusCI's REST
 deploy puts everything under ``metadata/``). File names in results keep the path inside the zip.
@@ -36,6 +36,7 @@ FOLDERS: dict[str, tuple[str, str]] = {
     "flows": ("Flow", ".flow"),
     "customPermissions": ("CustomPermission", ".customPermission"),
     "standardValueSets": ("StandardValueSet", ".standardValueSet"),
+    "tabs": ("CustomTab", ".tab"),
 }
 # child element of CustomObject → (Metadata type of the child)
 CHILD_TYPES: dict[str, str] = {
@@ -61,6 +62,7 @@ class ComponentFile(NamedTuple):
 class DeployZip:
     package_path: str
     members: dict[str, set[str]]  # type → member names (lower-cased; "*" for all)
+    member_names: dict[str, dict[str, str]] = field(default_factory=dict)  # type → lower-cased → as written
     files: list[ComponentFile] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)  # paths of files we cannot deploy
     package_xml: bytes = b""
@@ -101,8 +103,9 @@ class DeployZip:
     def read_members(self, package: etree._Element) -> None:
         for types in children(package, "types"):
             kind = text(types, "name") or ""
-            names = {(m.text or "").strip().lower() for m in children(types, "members")}
-            self.members.setdefault(kind, set()).update(names)
+            written = [(m.text or "").strip() for m in children(types, "members")]
+            self.members.setdefault(kind, set()).update(n.lower() for n in written)
+            self.member_names.setdefault(kind, {}).update((n.lower(), n) for n in written)
 
     def selected(self, kind: str, full_name: str) -> bool:
         names = self.members.get(kind, set())

@@ -6,7 +6,8 @@
   ``IsActive``, ``Description``, ``BusinessProcessId``). As in Salesforce, a record type of Case,
   Opportunity, Lead or Solution must name one of the object's business processes; objects without
   record types (User, CaseComment …) refuse them. The first active record type of an object
-  becomes its default (what new records get when they name none).
+  becomes its default (what new records get when they name none). The object's first record type
+  besides Master gives it its ``RecordTypeId`` field at once (the schema is rebuilt in the deploy).
 """
 
 from __future__ import annotations
@@ -113,6 +114,8 @@ def deploy_record_types(ctx: DeployContext, package: DeployZip, objects: list[Ob
                 if active and plan.name not in defaults:
                     defaults[plan.name] = rid
                     ctx.org.db.set_meta("default_record_types", defaults)
+                if plan.field("RecordTypeId") is None:  # its first record type besides Master: describe shows it now
+                    ctx.org.reload_schemas(touched=plan.name)
                 record.created = created
                 record.id = rid
                 ctx.keep("RecordType", full, obj.file.path, etree.tostring(el), "012")

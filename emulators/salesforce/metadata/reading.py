@@ -5,6 +5,8 @@ What the org holds, per type:
 * **deployed components** — the XML last deployed (``metadata_components``);
 * **objects and fields** the org has without a deploy (seeded custom objects, standard objects and
   their custom fields) — synthesised from the schema (:mod:`.synthesize`);
+* **Activity** — the custom fields Task and Event share are listed and retrieved as ``Activity.X__c``
+  (``objects/Activity.object``), never as Task or Event fields;
 * **record types** — the RecordType rows;
 * **flow definitions** — from the Flow versions: ``activeVersionNumber`` is the active version
   (each deploy that changes a Flow adds a version).
@@ -24,6 +26,8 @@ from typing import Any, Iterable, NamedTuple
 
 from lxml import etree
 
+from emulators.salesforce.catalog import ACTIVITY, ACTIVITY_OBJECTS, is_activity, is_activity_host
+from emulators.salesforce.metadata.objects import object_plan
 from emulators.salesforce.metadata.package import CHILD_TYPES, FOLDERS
 from emulators.salesforce.metadata.store import MetadataStore
 from emulators.salesforce.metadata.synthesize import field_element, object_element
@@ -41,6 +45,8 @@ DESCRIBE_TYPES: tuple[dict[str, Any], ...] = (
                        "ValidationRule", "WebLink"]},
     {"xmlName": "CustomPermission", "directoryName": "customPermissions", "suffix": "customPermission",
      "inFolder": False, "metaFile": False, "childXmlNames": []},
+    {"xmlName": "CustomTab", "directoryName": "tabs", "suffix": "tab", "inFolder": False, "metaFile": False,
+     "childXmlNames": []},
     {"xmlName": "Flow", "directoryName": "flows", "suffix": "flow", "inFolder": False, "metaFile": False,
      "childXmlNames": []},
     {"xmlName": "Layout", "directoryName": "layouts", "suffix": "layout", "inFolder": False, "metaFile": False,
@@ -76,13 +82,25 @@ class MetadataReader:
         names: set[str] = {c.full_name for c in self.store.list(kind)}
         if kind == "CustomObject":
             names.update(s.name for s in self.org.schemas.all())
+            names.add(ACTIVITY)
         elif kind == "CustomField":
-            names.update(f"{s.name}.{f.name}" for s in self.org.schemas.all() for f in s.fields if f.custom)
+            shared = self._activity_fields()
+            names.update(f"{s.name}.{f.name}" for s in self.org.schemas.all() for f in s.fields
+                         if f.custom and not (is_activity_host(s.name) and f.name in shared))
+            names.update(f"{ACTIVITY}.{name}" for name in shared)
         elif kind == "RecordType":
             names.update(f"{r['SobjectType']}.{r['DeveloperName']}" for r in self.org.store.scan("RecordType"))
         elif kind == "FlowDefinition":
             names.update(c.full_name for c in self.store.list("Flow"))
         return sorted(names, key=str.lower)
+
+    def _activity_fields(self) -> set[str]:
+        """Custom fields Task and Event share: the fields of Activity (listed and retrieved as ``Activity.X__c``)."""
+        per_host = []
+        for host in ACTIVITY_OBJECTS:
+            schema = self.org.schemas.get(host)
+            per_host.append({f.name for f in schema.fields if f.custom} if schema is not None else set())
+        return set.intersection(*per_host)
 
     def _exists(self, kind: str, name: str) -> str | None:
         wanted = name.lower()
@@ -97,7 +115,7 @@ class MetadataReader:
             return el
         if kind == "CustomField":
             sobject, _, name = full_name.partition(".")
-            plan = self.org.schemas.plan(sobject)
+            plan = object_plan(self.org, sobject)
             f = plan.field(name) if plan else None
             return field_element(f) if f is not None else None
         if kind == "RecordType":
@@ -116,7 +134,7 @@ class MetadataReader:
         """``<CustomObject>`` of ``name``: all of it (``whole``) or just the named ``parts`` (kind, full name)."""
         plan = self.org.schemas.plan(name)
         stored = self.store.get("CustomObject", name)
-        if plan is None and stored is None:
+        if plan is None and stored is None and not is_activity(name):
             return None
         if whole and stored is not None:
             root = etree.fromstring(stored.xml)
@@ -125,7 +143,7 @@ class MetadataReader:
                     root.remove(el)
         elif whole and plan is not None:
             root = object_element(plan.schema, include_fields=False)
-        else:
+        else:  # only the parts asked for, or Activity (a standard object the schema does not describe)
             root = md_element("CustomObject")
         wanted = list(parts)
         if whole:

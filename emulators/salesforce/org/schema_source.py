@@ -8,6 +8,7 @@ kind               spec (JSON)
 =================  ======================================================================
 ``custom_object``  ``custom_object()``'s arguments, with ``fields`` as CustomFieldSpec dicts
 ``custom_field``   one CustomFieldSpec as a dict, added to (or replacing) a field of ``object``
+                   (``Activity``: of both Task and Event, see :mod:`~emulators.salesforce.catalog.activities`)
 ``picklist``       ``{"field", "values": [{value, label, active, default}]}``: new values of an
                    existing picklist field, standard or custom (a StandardValueSet deploy)
 =================  ======================================================================
@@ -34,6 +35,7 @@ from emulators.salesforce.catalog import (
     CustomSpecError,
     custom_field,
     custom_object,
+    field_hosts,
     link_child_relationships,
     standard_schemas,
     supports_audit_fields,
@@ -79,10 +81,12 @@ def _apply(schemas: dict[str, ObjectSchema], kind: str, sobject: str, spec: Mapp
         schemas[built.name] = built
         return
     if kind == "custom_field":
-        target = next((s for s in schemas.values() if s.name.lower() == sobject.lower()), None)
-        if target is None:
-            raise CustomSpecError(f"custom field {spec.get('api_name')}: object {sobject} does not exist")
-        schemas[target.name] = target.with_field(custom_field(spec_from_json(spec)))
+        built = custom_field(spec_from_json(spec))
+        for host in field_hosts(sobject):  # an Activity field lands on Task and Event
+            target = next((s for s in schemas.values() if s.name.lower() == host.lower()), None)
+            if target is None:
+                raise CustomSpecError(f"custom field {spec.get('api_name')}: object {sobject} does not exist")
+            schemas[target.name] = target.with_field(built)
         return
     if kind == "picklist":
         target = next((s for s in schemas.values() if s.name.lower() == sobject.lower()), None)
@@ -184,8 +188,11 @@ def add_custom_field(org: Any, sobject: str, spec: CustomFieldSpec | Mapping[str
     with org.db.transaction():
         _check_whole(org.db, "custom_field", sobject, data)
         _record(org.db, "custom_field", sobject, data, org.now_wire())
-        org.reload_schemas(touched=sobject)
-    plan = org.schemas.plan(sobject)
+        hosts = field_hosts(sobject)
+        org.reload_schemas(touched=hosts[0])
+        for host in hosts[1:]:
+            org.store.reindex(host)
+    plan = org.schemas.plan(hosts[0])
     assert plan is not None
     f = plan.field(str(data["api_name"]))
     assert f is not None

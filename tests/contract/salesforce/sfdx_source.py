@@ -6,11 +6,15 @@ files are copied); each helper returns the folder it wrote.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
-__all__ = ["write_component", "component_xml", "custom_object", "field", "work_order_source", "NS"]
+__all__ = ["write_component", "component_xml", "custom_object", "field", "work_order_source", "mdapi_zip",
+           "deploy_zip", "NS"]
 
 NS = "http://soap.sforce.com/2006/04/metadata"
 
@@ -102,3 +106,27 @@ def work_order_source(project: Path) -> Path:
                             "style": "TwoColumnsTopToBottom"}],
     })
     return root
+
+
+def mdapi_zip(files: dict[str, bytes], members: dict[str, list[str]], version: str = "59.0") -> bytes:
+    """An MDAPI deploy zip: ``package.xml`` naming ``members`` (type → full names) plus ``files`` (path → bytes)."""
+    package = etree.Element(f"{{{NS}}}Package", nsmap={None: NS})
+    for kind, names in members.items():
+        types = etree.SubElement(package, f"{{{NS}}}types")
+        for name in names:
+            etree.SubElement(types, f"{{{NS}}}members").text = name
+        etree.SubElement(types, f"{{{NS}}}name").text = kind
+    etree.SubElement(package, f"{{{NS}}}version").text = version
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("package.xml", etree.tostring(package, xml_declaration=True, encoding="UTF-8"))
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def deploy_zip(sf: Any, zip_bytes: bytes) -> dict:
+    """Deploy through simple-salesforce's SOAP ``deploy`` and return ``checkDeployStatus``."""
+    started = sf.deploy(io.BytesIO(zip_bytes), sandbox=False)
+    assert started["state"] == "Queued" and started["asyncId"].startswith("0Af")
+    return sf.checkDeployStatus(started["asyncId"])

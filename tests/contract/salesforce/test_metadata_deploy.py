@@ -7,15 +7,21 @@ org's describe shows what was deployed and data loads into it.
 
 from __future__ import annotations
 
-import io
 import sqlite3
-import zipfile
 
 import pytest
 from lxml import etree
 from simple_salesforce.exceptions import SalesforceResourceNotFound
 
-from tests.contract.salesforce.sfdx_source import NS, component_xml, custom_object, field, work_order_source
+from tests.contract.salesforce.sfdx_source import (
+    NS,
+    component_xml,
+    custom_object,
+    deploy_zip,
+    field,
+    mdapi_zip,
+    work_order_source,
+)
 from tests.support.cumulusci_project import make_project, run_task
 
 pytestmark = pytest.mark.sfcli  # CumulusCI converts SFDX source with the sf CLI
@@ -157,35 +163,13 @@ def test_check_only_validates_and_changes_nothing(meta_org, tmp_path):
         meta_org.simple_salesforce().Checked__c.describe()
 
 
-def _mdapi_zip(files: dict[str, bytes], members: dict[str, list[str]]) -> bytes:
-    package = etree.Element(f"{{{NS}}}Package", nsmap={None: NS})
-    for kind, names in members.items():
-        types = etree.SubElement(package, f"{{{NS}}}types")
-        for name in names:
-            etree.SubElement(types, f"{{{NS}}}members").text = name
-        etree.SubElement(types, f"{{{NS}}}name").text = kind
-    etree.SubElement(package, f"{{{NS}}}version").text = "59.0"
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("package.xml", etree.tostring(package, xml_declaration=True, encoding="UTF-8"))
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def _deploy(sf, zip_bytes: bytes) -> dict:
-    started = sf.deploy(io.BytesIO(zip_bytes), sandbox=False)
-    assert started["state"] == "Queued" and started["asyncId"].startswith("0Af")
-    return sf.checkDeployStatus(started["asyncId"])
-
-
 def test_case_record_types_need_a_support_process(meta_org):
-    zip_bytes = _mdapi_zip(
+    zip_bytes = mdapi_zip(
         {"objects/Case.object": component_xml("CustomObject", {"recordTypes": {
             "fullName": "No_Process", "active": True, "label": "No Process"}})},
         {"RecordType": ["Case.No_Process"]},
     )
-    status = _deploy(meta_org.simple_salesforce(), zip_bytes)
+    status = deploy_zip(meta_org.simple_salesforce(), zip_bytes)
     assert status["state"] == "Failed"
     assert status["deployment_detail"]["errors"] == [{
         "type": "RecordType", "file": "objects/Case.object", "status": "Error",
@@ -197,7 +181,7 @@ def test_permission_sets_cannot_grant_required_fields_or_missing_ones(meta_org):
     body = {"fieldPermissions": [{"editable": True, "field": "Contact.LastName", "readable": True},
                                  {"editable": False, "field": "Contact.Nope__c", "readable": True}],
             "label": "Bad"}
-    status = _deploy(meta_org.simple_salesforce(), _mdapi_zip(
+    status = deploy_zip(meta_org.simple_salesforce(), mdapi_zip(
         {"permissionsets/Bad.permissionset": component_xml("PermissionSet", body)}, {"PermissionSet": ["Bad"]}))
     assert status["state"] == "Failed"
     assert [e["message"] for e in status["deployment_detail"]["errors"]] == [
@@ -206,13 +190,13 @@ def test_permission_sets_cannot_grant_required_fields_or_missing_ones(meta_org):
 
 
 def test_schema_violations_name_the_element(meta_org):
-    zip_bytes = _mdapi_zip(
+    zip_bytes = mdapi_zip(
         {"objects/Odd__c.object": component_xml("CustomObject", {
             "label": "Odd", "pluralLabel": "Odds", "nameField": {"label": "N", "type": "Text"},
             "sharingModel": "Everyone"})},
         {"CustomObject": ["Odd__c"]},
     )
-    status = _deploy(meta_org.simple_salesforce(), zip_bytes)
+    status = deploy_zip(meta_org.simple_salesforce(), zip_bytes)
     (error,) = status["deployment_detail"]["errors"]
     assert error["file"] == "objects/Odd__c.object"
     assert error["message"].startswith("Error parsing file: Element '{http://soap.sforce.com/2006/04/metadata}sharingModel'")
@@ -227,7 +211,7 @@ def test_flows_are_versioned_and_their_active_version_is_tracked(meta_org):
                                       "status": "Active"})
 
     for label in ("Dispatch v1", "Dispatch v2"):
-        status = _deploy(sf, _mdapi_zip({"flows/Dispatch.flow": flow(label)}, {"Flow": ["Dispatch"]}))
+        status = deploy_zip(sf, mdapi_zip({"flows/Dispatch.flow": flow(label)}, {"Flow": ["Dispatch"]}))
         assert status["state"] == "Succeeded"
     definition = sf.mdapi.FlowDefinition.read("Dispatch")
     assert definition["activeVersionNumber"] == 2

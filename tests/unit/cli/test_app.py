@@ -12,6 +12,8 @@ import yaml
 from control import __version__
 from control.ledger import Ledger, RunStatus
 
+ROOT = Path(__file__).resolve().parents[3]
+
 
 def test_version_and_help(st2sf_cli) -> None:
     out = st2sf_cli(["--version"])
@@ -36,6 +38,13 @@ def test_init_scaffolds_a_project_and_never_overwrites(st2sf_cli, tmp_path: Path
     assert result["name"] == "acme-migration"
     for rel in ("st2sf.toml", "cumulusci.yml", "sfdx-project.json", "orgs/dev.json", "mapping/README.md", ".gitignore"):
         assert (target / rel).is_file(), rel
+    default_map = sorted(p.name for p in (ROOT / "mapping").glob("*.yml"))
+    assert len(default_map) == 16 and default_map[0] == "00-settings.yml"
+    for name in default_map:  # the default map, byte for byte: the starting point the project reviews
+        assert (target / "mapping" / name).read_bytes() == (ROOT / "mapping" / name).read_bytes(), name
+    assert [rel for rel in result["files"] if rel.startswith("mapping/") and rel.endswith(".yml")] == [
+        f"mapping/{name}" for name in default_map]
+    assert not (target / "mapping" / "source-inventory.json").exists()  # the demo tenant's audit stays behind
     assert (target / "force-app/main/default").is_dir() and (target / "datasets").is_dir()
     toml = tomllib.loads((target / "st2sf.toml").read_text())
     assert toml["project"]["name"] == "acme-migration" and toml["defaults"]["org"] == "dev"
@@ -50,6 +59,14 @@ def test_init_scaffolds_a_project_and_never_overwrites(st2sf_cli, tmp_path: Path
     assert again.returncode == 2
     assert "never overwrites" in again.stderr
     assert (target / "st2sf.toml").read_text() == "# mine\n"  # nothing lost
+
+    edited = tmp_path / "edited-map"
+    (edited / "mapping").mkdir(parents=True)
+    (edited / "mapping" / "22-contracts.yml").write_text("# our contracts\n")
+    refused = st2sf_cli(["init", str(edited)])
+    assert refused.returncode == 2 and "mapping/22-contracts.yml" in refused.stderr
+    assert (edited / "mapping" / "22-contracts.yml").read_text() == "# our contracts\n"
+    assert not (edited / "st2sf.toml").exists() and not (edited / "mapping" / "00-settings.yml").exists()
 
 
 def test_init_rejects_a_bad_name(st2sf_cli, tmp_path: Path) -> None:
