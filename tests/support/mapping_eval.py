@@ -39,6 +39,7 @@ from control.mapping.inventory import CUSTOM_PREFIX, COMMON_FIELDS, FieldOrigin,
     SourceInventory, SourceResource, SourceType
 from control.mapping.propose.decisions import Decision, Decisions, Verdict
 from control.mapping.propose.engine import propose_map
+from control.mapping.propose.model import Calibration
 from control.mapping.propose.proposal import DecisionKind, FieldDecision, Proposal
 from control.mapping.propose.source import AuditProfiles
 from control.mapping.target_schema import TargetSchema, read_describes
@@ -139,15 +140,19 @@ def _forced(schema: Schema, target: TargetSchema) -> Decisions:
     decisions = Decisions()
     for resource, obj in schema.routes.items():
         if obj == "new":
+            label = schema.inventory.resources[resource].label
+            decisions = decisions.with_decision("objects", resource, Decision(
+                Verdict.EDIT, "create", label.replace(" ", "_") + "__c", at="eval"))
             continue
         decisions = decisions.with_decision("objects", resource, Decision(Verdict.EDIT, "map", obj, at="eval"))
     return decisions
 
 
-def run_schema(schema: Schema, target: TargetSchema, *, embeddings: bool = False) -> tuple[Proposal, list[Scored]]:
+def run_schema(schema: Schema, target: TargetSchema, *, embeddings: bool = False,
+               calibration: Calibration | None = None) -> tuple[Proposal, list[Scored]]:
     """Propose with routing forced to the answers; score every labelled field."""
     proposal = propose_map(schema.inventory, target, profiles=schema.profiles, decisions=_forced(schema, target),
-                           embeddings=embeddings)
+                           embeddings=embeddings, calibration=calibration)
     return proposal, decision_rows(proposal, schema.answers)
 
 

@@ -23,7 +23,7 @@ from control.mapping.inventory import SourceInventory, SourceType
 from control.mapping.propose.create import new_field_name, new_field_spec, steps_for
 from control.mapping.propose.decisions import Decisions, Verdict
 from control.mapping.propose.matching import match_route, score_pairs, target_candidates
-from control.mapping.propose.model import load_calibration
+from control.mapping.propose.model import Calibration, load_calibration
 from control.mapping.propose.picklists import map_values, new_picklist_values
 from control.mapping.propose.proposal import (
     DecisionKind,
@@ -33,19 +33,20 @@ from control.mapping.propose.proposal import (
     ValueMapProposal,
 )
 from control.mapping.propose.routing import object_concept, route_resources
-from control.mapping.propose.scorers import LexicalScorer, PairContext, TypeScorer, ValueScorer, candidate_for
+from control.mapping.propose.scorers import LexicalScorer, PairContext, TypeScorer, ValueScorer, candidate_for, \
+    reference_counts
 from control.mapping.propose.source import AuditProfiles, SourceColumn, columns_of
 from control.mapping.target_schema import TargetField, TargetObject, TargetSchema
 from control.mapping.targets import FieldKind, FieldSpec, NameFieldKind, NameFieldSpec, ObjectSpec
 
-__all__ = ["propose_map", "ID_FIELD_SPEC"]
+__all__ = ["propose_map", "ID_FIELD_SPEC", "NEW_OBJECT_FIELDS"]
 
 ID_FIELD_SPEC = FieldSpec(type=FieldKind.TEXT, length=64, label="ServiceTracker Id", external_id=True, unique=True,
                           help="The record's id in ServiceTracker. st2sf matches records by it on re-load and "
                                "delta sync; do not edit.")
 _NAME_FIELD = TargetField("Name", "string", "Name", length=80, nillable=True)
 # what a new custom object offers a column besides the fields created for it
-_NEW_OBJECT_FIELDS = (_NAME_FIELD, TargetField("CreatedDate", "datetime", "Created Date", defaulted_on_create=True),
+NEW_OBJECT_FIELDS = (_NAME_FIELD, TargetField("CreatedDate", "datetime", "Created Date", defaulted_on_create=True),
                       TargetField("LastModifiedDate", "datetime", "Last Modified Date", createable=False))
 
 
@@ -112,7 +113,7 @@ def _finish_route(route: ObjectDecision, decisions: tuple[FieldDecision, ...], b
         column = d.column
         if d.kind is DecisionKind.MAP and d.target:
             field = existing.fields.get(d.target) if existing else None
-            field = field or next((f for f in _NEW_OBJECT_FIELDS if f.name == d.target), None)
+            field = field or next((f for f in NEW_OBJECT_FIELDS if f.name == d.target), None)
             describe = field.type if field else "string"
             value_map = None
             if column.type is SourceType.ENUM and column.values and field is not None and \
@@ -192,7 +193,7 @@ def _fill_required(route: ObjectDecision, obj: TargetObject | None, decided: lis
 
 def propose_map(inventory: SourceInventory, target: TargetSchema, *, profiles: AuditProfiles | None = None,
                 decisions: Decisions | None = None, embeddings: bool = False,
-                external_id: str = EXTERNAL_ID_FIELD) -> Proposal:
+                external_id: str = EXTERNAL_ID_FIELD, calibration: Calibration | None = None) -> Proposal:
     """Propose the whole map for ``inventory`` into the org described by ``target`` (module docstring)."""
     if not target.objects:
         raise UsageError("The proposer needs the target org's describe to propose a map.",
@@ -207,7 +208,7 @@ def propose_map(inventory: SourceInventory, target: TargetSchema, *, profiles: A
         embedder = EmbeddingScorer.load()
         extra = embedder.features
         names.append("embedding")
-    calibration = load_calibration("ai" if embeddings else "base")
+    calibration = calibration or load_calibration("ai" if embeddings else "base")
     resources = list(inventory.resources.values())
     routed = route_resources(resources, target, _forced_routes(decisions))
     landed = {r.resource: (r.target,) for r in routed if r.target}
@@ -230,8 +231,8 @@ def propose_map(inventory: SourceInventory, target: TargetSchema, *, profiles: A
         obj = target.object(route.target) if not route.create else None
         concept = object_concept(route.resource) or object_concept(route.target)
         candidates = target_candidates(obj, concept, external_id) if obj else [
-            candidate_for(route.target, f, None) for f in _NEW_OBJECT_FIELDS]
-        context = PairContext(concept, landed)
+            candidate_for(route.target, f, None) for f in NEW_OBJECT_FIELDS]
+        context = PairContext(concept, landed, reference_counts(candidates))
         match = match_route(columns, candidates, scorers=scorers, context=context, calibration=calibration,
                             external_id=external_id, decisions=field_reviews, extra=extra, stale=stale)
         decided = _finish_route(route, match.decisions, builder, landed, routes)

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["words", "concepts", "concept_of", "expand", "STOP_WORDS", "OBJECT_CONCEPTS", "phrase"]
+__all__ = ["words", "concepts", "concept_of", "expand", "STOP_WORDS", "OBJECT_CONCEPTS", "phrase",
+           "ADDRESS_QUALIFIERS", "PRIMARY_ADDRESS"]
 
 # abbreviation → the word it stands for (applied to single words, before concepts)
 _ABBREVIATIONS: dict[str, str] = {
@@ -71,9 +72,10 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("zip", "postal", "postalcode", "zip_code"),
     ("country", "nation"),
     ("billing", "bill", "invoicing", "billto"),
-    ("shipping", "ship", "delivery", "shipto", "service_address", "mailing"),
+    ("shipping", "ship", "delivery", "shipto", "service_address"),
+    ("mailing", "postal_address"),
     ("description", "details", "detail", "notes", "note", "remarks", "comments", "comment", "body",
-     "narrative", "memo", "text", "problem"),
+     "narrative", "memo", "text", "problem", "content"),
     ("subject", "summary", "title", "headline", "topic", "short"),
     ("status", "stage", "phase", "condition", "lifecycle"),
     ("priority", "urgency", "severity", "importance"),
@@ -159,7 +161,26 @@ _COMPOUNDS: dict[tuple[str, str], str] = {
     ("address", "line"): "street", ("street", "address"): "street", ("fax", "number"): "fax",
     ("due", "date"): "close", ("go", "live"): "start", ("first", "name"): "first", ("last", "name"): "last",
     ("given", "name"): "first", ("family", "name"): "last", ("e", "email"): "email",
+    ("office", "phone"): "phone", ("work", "phone"): "phone", ("business", "phone"): "phone",
+    ("main", "phone"): "phone", ("direct", "phone"): "phone", ("primary", "phone"): "phone",
+    ("primary", "email"): "email", ("work", "email"): "email",
 }
+
+# address qualifiers: a column without one means the object's primary address (Billing, Mailing)
+ADDRESS_QUALIFIERS = frozenset({"billing", "shipping", "mailing", "other", "home"})
+PRIMARY_ADDRESS = frozenset({"billing", "mailing"})
+
+# extra words that glued names are split into (``numberofemployees`` → number of employees)
+_EXTRA_VOCABULARY = frozenset({
+    "annual", "associated", "of", "modified", "created", "date", "name", "number", "company", "deal", "job", "title",
+    "stage", "owner", "lead", "status", "id", "year", "amount", "close", "open", "last", "first", "mobile", "phone",
+    "home", "work", "office", "main", "primary", "email", "mail", "street", "city", "state", "zip", "country",
+    "postal", "code", "type", "source", "next", "step", "probability", "description", "subject", "priority",
+    "time", "stamp", "start", "end", "due", "birth", "day", "employees", "revenue", "industry", "website", "fax",
+    "site", "account", "contact", "case", "task", "event", "opportunity", "asset", "contract", "product", "serial",
+    "install", "purchase", "price", "quantity", "usage", "owner", "assistant", "department", "salutation",
+    "reports", "to", "lifecycle", "pipeline", "category", "ticket", "content", "body", "notes", "count", "size",
+})
 
 # resource words → the Salesforce object they suggest (first = preferred), with the concept that names it
 OBJECT_CONCEPTS: dict[str, tuple[str, ...]] = {
@@ -181,6 +202,28 @@ for _group in _GROUPS:
         _CONCEPT.setdefault(_word, _group[0])
 
 _SPLIT = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|#")
+_VOCABULARY: frozenset[str] = frozenset(
+    {w for g in _GROUPS for part in g for w in part.split("_") if len(w) >= 2}
+    | {w for pair in _ABBREVIATIONS.items() for w in pair if len(w) >= 3}
+    | {w for w in STOP_WORDS if len(w) >= 2} | _EXTRA_VOCABULARY)
+
+
+@lru_cache(maxsize=65536)
+def _segment(token: str) -> tuple[str, ...]:
+    """A glued lower-case token split into known words (fewest pieces), or the token itself."""
+    if len(token) < 6 or token in _VOCABULARY or token in _ABBREVIATIONS:
+        return (token,)
+    best: list[tuple[str, ...] | None] = [()] + [None] * len(token)
+    for end in range(1, len(token) + 1):
+        for start in range(max(0, end - 16), end):
+            piece = token[start:end]
+            prefix = best[start]
+            if prefix is not None and (piece in _VOCABULARY) and len(piece) >= 2:
+                candidate = (*prefix, piece)
+                if best[end] is None or len(candidate) < len(best[end]):  # type: ignore[arg-type]
+                    best[end] = candidate
+    found = best[len(token)]
+    return found if found and len(found) > 1 else (token,)
 
 
 @lru_cache(maxsize=65536)
@@ -189,14 +232,14 @@ def words(text: str) -> tuple[str, ...]:
     text = text.removeprefix("custom_fields.").removesuffix("__c").removesuffix("__r")
     out: list[str] = []
     for raw in _SPLIT.findall(text):
-        word = raw.lower()
-        if word.isdigit():
+        if raw.isdigit():
             continue
-        word = _ABBREVIATIONS.get(word, word)
-        if out and (out[-1], word) in _COMPOUNDS:
-            out[-1] = _COMPOUNDS[(out[-1], word)]
-            continue
-        out.append(word)
+        for piece in _segment(raw.lower()):
+            word = _ABBREVIATIONS.get(piece, piece)
+            if out and (out[-1], word) in _COMPOUNDS:
+                out[-1] = _COMPOUNDS[(out[-1], word)]
+                continue
+            out.append(word)
     return tuple(w for w in out if w not in STOP_WORDS)
 
 
@@ -219,6 +262,8 @@ def concepts(text: str) -> frozenset[str]:
     found = {concept_of(w) for w in words(text)}
     if len(found) > 1:
         found.discard("address")
+    elif found == {"address"}:
+        found = {"street"}
     return frozenset(found)
 
 

@@ -177,18 +177,19 @@ def _decide(column: SourceColumn, hit: _Scored | None, ranked: list[_Scored], us
     features = decision_features(s1, s2)
     p_top = calibration.top.predict(features) if hit else 0.0
     p_none = calibration.none.predict(features)
+    scores = (hit.candidate.name if hit else None, s1, s2)
     if hit is not None and p_top >= p_none:
         name = hit.candidate.name
         if name in SYSTEM_SET:
             why = f"Salesforce sets {name} itself"
             return FieldDecision(column, DecisionKind.SKIP, None, round(p_top, 3), (why, *hit.reasons), alternatives,
-                                 skip_reason=why)
+                                 skip_reason=why, scores=scores)
         written.add(name)
         return FieldDecision(column, DecisionKind.MAP, name, round(p_top, 3), hit.reasons, alternatives,
-                             target_type=hit.candidate.field.type)
+                             target_type=hit.candidate.field.type, scores=scores)
     if hit is not None:
         used.discard(hit.candidate.name)
     best = f"best existing field {hit.candidate.name} scored {s1:.2f}" if hit else "no existing field can hold it"
     alternatives = tuple(Alternative(s.candidate.name, round(s.score, 3)) for s in ranked[:3])
     return FieldDecision(column, DecisionKind.CREATE, None, round(p_none, 3), (f"no existing field fits ({best})",),
-                         alternatives)
+                         alternatives, scores=scores)

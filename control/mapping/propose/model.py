@@ -29,12 +29,12 @@ from typing import Mapping, NamedTuple, Sequence
 
 from control.errors import ConfigError
 
-__all__ = ["Logistic", "Calibration", "fit_logistic", "load_calibration", "decision_features", "BASE_FEATURES",
+__all__ = ["Logistic", "Calibration", "fit_logistic", "load_calibration", "decision_features", "BASE_FEATURES", "DECISION_FEATURES",
            "AI_FEATURES", "CALIBRATION_FILE"]
 
-BASE_FEATURES = ("name", "synonym", "type", "values")
+BASE_FEATURES = ("name", "synonym", "type", "values", "reference")
 AI_FEATURES = (*BASE_FEATURES, "embedding")
-DECISION_FEATURES = ("s1", "margin")
+DECISION_FEATURES = ("logit_s1", "margin")
 CALIBRATION_FILE = "calibration.json"
 
 
@@ -111,7 +111,8 @@ def fit_logistic(rows: Sequence[tuple[Mapping[str, float], int]], features: Sequ
 
 
 def decision_features(s1: float, s2: float) -> dict[str, float]:
-    return {"s1": s1, "margin": s1 - s2}
+    clipped = min(max(s1, 1e-4), 1 - 1e-4)
+    return {"logit_s1": math.log(clipped / (1 - clipped)), "margin": s1 - s2}
 
 
 class Calibration(NamedTuple):

@@ -52,6 +52,7 @@ class FieldDecision(NamedTuple):
     skip_reason: str | None = None
     review: Mapping[str, str] | None = None
     target_type: str | None = None         # the describe type (or the new field's type)
+    scores: tuple[str | None, float, float] | None = None  # the assigned candidate, s₁, s₂ (for calibration)
 
     @property
     def key(self) -> str:

@@ -21,13 +21,13 @@ from typing import Iterable, Mapping, NamedTuple, Protocol
 from rapidfuzz import fuzz
 
 from control.mapping.inventory import SourceType
-from control.mapping.propose.lexicon import concept_of, concepts, expand, words
+from control.mapping.propose.lexicon import ADDRESS_QUALIFIERS, PRIMARY_ADDRESS, concept_of, concepts, expand, words
 from control.mapping.propose.patterns import TARGET_PATTERNS, Pattern, value_pattern
 from control.mapping.propose.source import SourceColumn
 from control.mapping.target_schema import TargetField
 
 __all__ = ["Evidence", "TargetCandidate", "PairContext", "Scorer", "LexicalScorer", "TypeScorer", "ValueScorer",
-           "type_fit", "values_overlap", "candidate_for", "VALUE_SYNONYMS", "normalise_value"]
+           "type_fit", "values_overlap", "candidate_for", "reference_counts", "VALUE_SYNONYMS", "normalise_value"]
 
 
 class Evidence(NamedTuple):
@@ -49,8 +49,14 @@ class TargetCandidate(NamedTuple):
         return self.field.name
 
 
+# people objects' Title is a job title, not a subject
+_JOB_TITLE_OBJECTS = frozenset({"Contact", "Lead", "User"})
+
+
 def candidate_for(sobject: str, field: TargetField, object_concept: str | None) -> TargetCandidate:
     name_concepts = concepts(field.name) | concepts(field.label or field.name)
+    if field.name == "Title" and sobject in _JOB_TITLE_OBJECTS:
+        name_concepts = frozenset({"job"})
     if object_concept and len(name_concepts) > 1:
         name_concepts = name_concepts - {object_concept}
     return TargetCandidate(sobject, field, expand(field.name), expand(field.label or field.name), frozenset(name_concepts))
@@ -61,6 +67,17 @@ class PairContext(NamedTuple):
 
     resource_concept: str | None
     reference_objects: Mapping[str, tuple[str, ...]]  # source resource → the sObjects its records land in
+    reference_fields: Mapping[tuple[str, ...], int] = {}  # (sObject,) → how many target fields can reference it
+
+
+def reference_counts(targets: Iterable[TargetCandidate]) -> dict[tuple[str, ...], int]:
+    """How many of the candidate fields can reference each object (``(Account,)`` → 2 on Account: ParentId…)."""
+    counts: dict[tuple[str, ...], int] = {}
+    for target in targets:
+        if target.field.type == "reference":
+            for obj in target.field.reference_to:
+                counts[(obj,)] = counts.get((obj,), 0) + 1
+    return counts
 
 
 class Scorer(Protocol):
@@ -90,6 +107,8 @@ class LexicalScorer:
         name = max(fuzz.token_sort_ratio(source_text, target.text), fuzz.token_sort_ratio(source_text, target.label_text)) / 100.0
         mine = _column_concepts(column, context) - {"id"} if column.reference else _column_concepts(column, context)
         theirs = target.concepts - {"id"} if column.reference else target.concepts
+        if theirs & PRIMARY_ADDRESS and not mine & ADDRESS_QUALIFIERS:
+            theirs = theirs - PRIMARY_ADDRESS  # "city" alone means the primary (billing / mailing) address
         union = mine | theirs
         shared = mine & theirs
         synonym = len(shared) / len(union) if union else 0.0
@@ -147,12 +166,16 @@ class TypeScorer:
     def score(self, column: SourceColumn, target: TargetCandidate, context: PairContext) -> Evidence:
         fit = type_fit(column, target.field, context.reference_objects)
         reasons: tuple[str, ...] = ()
+        reference = 0.0
         if fit >= 1.0:
             if column.type is SourceType.REFERENCE:
                 reasons = (f"references {column.reference} → {'/'.join(target.field.reference_to)}",)
+                # a lookup is strong evidence when few fields of the object can point at that object
+                reference = 1.0 / max(1, context.reference_fields.get(tuple(context.reference_objects.get(
+                    column.reference or "", ()))[:1], 1))
             else:
                 reasons = (f"type fits ({column.type} → {target.field.type})",)
-        return Evidence({"type": fit}, reasons)
+        return Evidence({"type": fit, "reference": reference}, reasons)
 
 
 VALUE_SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(g) for g in (
