@@ -128,6 +128,7 @@ def match_route(columns: Iterable[SourceColumn], targets: Sequence[TargetCandida
     """Decide every column of one route (see the module docstring). Create decisions carry no spec yet."""
     decisions = decisions or {}
     fixed: dict[str, FieldDecision] = {}
+    must_map: set[str] = set()  # a reviewer rejected a new field for these
     ranked: dict[str, list[_Scored]] = {}
     order: list[SourceColumn] = []
     for column in columns:
@@ -140,6 +141,8 @@ def match_route(columns: Iterable[SourceColumn], targets: Sequence[TargetCandida
         review = decisions.get(column.key)
         if review is not None:
             if review.verdict is Verdict.REJECT:
+                if review.kind == str(DecisionKind.CREATE):
+                    must_map.add(column.key)
                 scored = [s for s in scored if s.candidate.name != review.target]
             else:
                 made = _reviewed(column, review, scored)
@@ -164,12 +167,13 @@ def match_route(columns: Iterable[SourceColumn], targets: Sequence[TargetCandida
             if fixed[column.key].kind is DecisionKind.MAP:
                 written.add(fixed[column.key].target or "")
             continue
-        out.append(_decide(column, assigned.get(column.key), ranked[column.key], used, calibration, written))
+        out.append(_decide(column, assigned.get(column.key), ranked[column.key], used, calibration, written,
+                           must_map=column.key in must_map))
     return Match(tuple(out), frozenset(written))
 
 
 def _decide(column: SourceColumn, hit: _Scored | None, ranked: list[_Scored], used: set[str],
-            calibration: Calibration, written: set[str]) -> FieldDecision:
+            calibration: Calibration, written: set[str], *, must_map: bool = False) -> FieldDecision:
     others = [s for s in ranked if hit is None or s.candidate.name != hit.candidate.name]
     alternatives = tuple(Alternative(s.candidate.name, round(s.score, 3)) for s in others[:3])
     s1 = hit.score if hit else 0.0
@@ -178,7 +182,13 @@ def _decide(column: SourceColumn, hit: _Scored | None, ranked: list[_Scored], us
     p_top = calibration.top.predict(features) if hit else 0.0
     p_none = calibration.none.predict(features)
     scores = (hit.candidate.name if hit else None, s1, s2)
-    if hit is not None and p_top >= p_none:
+    if hit is None and must_map:
+        hit = next((s for s in ranked if s.candidate.name not in used), None)
+        if hit is not None:
+            used.add(hit.candidate.name)
+            hit = hit._replace(reasons=("a reviewer rejected a new field: the best free existing field",
+                                        *hit.reasons))
+    if hit is not None and (p_top >= p_none or must_map):
         name = hit.candidate.name
         if name in SYSTEM_SET:
             why = f"Salesforce sets {name} itself"
