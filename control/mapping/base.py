@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 __all__ = [
     "MapModel",
     "Rationale",
+    "RunnerUp",
     "Scalar",
     "RouteName",
     "SObjectName",
@@ -50,9 +51,21 @@ class MapModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class RunnerUp(MapModel):
+    """A candidate the proposer ranked below its choice, with the score that ranked it."""
+
+    target: str
+    score: Annotated[float, Field(ge=0.0, le=1.0)]
+
+
 class Rationale(MapModel):
-    """Why a decision was made: how sure the proposer is and the reasons a reviewer should check."""
+    """Why a decision was made: how sure the proposer is and the reasons a reviewer should check.
+
+    ``alternatives`` are the runners-up; ``review`` says what a person did with the decision
+    (``{decision: accept|edit, by, at}``, from ``mapping/decisions.json``)."""
 
     confidence: Annotated[float, Field(ge=0.0, le=1.0)]
     reasons: tuple[str, ...] = ()
     proposed_by: str | None = None
+    alternatives: tuple[RunnerUp, ...] = ()
+    review: dict[str, str] | None = None

@@ -66,6 +66,8 @@ def route_source_paths(route: Route, base: tuple[Any, ...]) -> Iterator[tuple[tu
         yield (*base, "merge", "via"), route.merge.via
     for k, rule in enumerate(route.fields):
         yield from rule_source_paths(rule, (*base, "fields", k))
+    for k, skipped in enumerate(route.skipped):
+        yield (*base, "skipped", k, "source"), skipped.source
 
 
 def _describe_path(resource: str, path: str) -> str:

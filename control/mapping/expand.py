@@ -130,7 +130,7 @@ def _expand_route(route: Route, resource: SourceResource | None, targets: dict[s
     if route.custom_fields is not CustomFieldPolicy.AUTO or resource is None or route.mode is RouteMode.MATCH:
         return route
     prefix = route.custom_field_prefix
-    used_sources = {rule.source for rule in route.fields if rule.source}
+    used_sources = {rule.source for rule in route.fields if rule.source} | {s.source for s in route.skipped}
     spec = targets.get(route.target, ObjectSpec())
     taken = {name.removesuffix("__c") for name in spec.fields} | {rule.target.removesuffix("__c") for rule in route.fields}
     new_rules = list(route.fields)

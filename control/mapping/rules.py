@@ -51,6 +51,7 @@ __all__ = [
     "CustomFieldPolicy",
     "UnmatchedOwner",
     "FieldRule",
+    "SkippedField",
     "OwnerRule",
     "MatchRule",
     "MergeRule",
@@ -137,6 +138,15 @@ class FieldRule(MapModel):
         return any(isinstance(step, (LookupTransform, PolymorphicLookupTransform)) for step in self.transform)
 
 
+class SkippedField(MapModel):
+    """A source field the route deliberately does not move, and why (the proposer writes one for every
+    field it neither maps nor creates a field for, so nothing is left out silently)."""
+
+    source: Annotated[str, Field(min_length=1)]
+    reason: Annotated[str, Field(min_length=1)]
+    rationale: Rationale | None = None
+
+
 class OwnerRule(MapModel):
     """OwnerId: a fixed user, or the user a source reference resolves to through a match route."""
 
@@ -194,6 +204,7 @@ class Route(MapModel):
     custom_field_prefix: str | None = None  # prefix of auto fields' names and labels ("Site" → Site_Gate_Code__c)
     missing_parent: MissingParent = MissingParent.QUARANTINE
     fields: tuple[FieldRule, ...] = ()
+    skipped: tuple[SkippedField, ...] = ()
     description: str | None = None
     rationale: Rationale | None = None
 

@@ -26,7 +26,7 @@ from control.errors import ConfigError, Failure, SalesforceError
 from control.secrets import Secret, redact_text
 from control.settings import Settings
 
-__all__ = ["OrgAccess", "org_access", "connect", "describe_objects", "cci_executable"]
+__all__ = ["OrgAccess", "org_access", "connect", "describe_objects", "custom_object_names", "cci_executable"]
 
 
 class OrgAccess(NamedTuple):
@@ -136,3 +136,14 @@ def describe_objects(client: Any, names: Iterable[str]) -> list[Mapping[str, Any
             raise SalesforceError(f"Describe of {name} failed: {redact_text(str(content.get('message', exc)))}",
                                   status=exc.status, code=code) from None
     return out
+
+
+def custom_object_names(client: Any) -> list[str]:
+    """The org's custom objects that take records (``GET /sobjects``: custom and createable)."""
+    from simple_salesforce.exceptions import SalesforceError as SimpleSalesforceError
+
+    try:
+        listing = client.restful("sobjects")
+    except SimpleSalesforceError as exc:
+        raise SalesforceError(f"Listing the org's objects failed: {redact_text(str(exc))}", status=exc.status) from None
+    return sorted(str(o["name"]) for o in listing.get("sobjects", ()) if o.get("custom") and o.get("createable"))

@@ -1,0 +1,273 @@
+"""Words and concepts: how the proposer reads a field name like ``cust_ph_no`` or ``BillingPostalCode``.
+
+A name is split into lower-case **words** (:func:`words`: ``camelCase``, ``snake_case``, dots, spaces and
+digits all separate; ``__c`` and the ``custom_fields.`` prefix are dropped), abbreviations are expanded
+(``ph`` → ``phone``, ``no``/``nbr``/``num`` → ``number``, ``addr`` → ``address``), and each word is mapped
+to a **concept**: a synonym group of the field-service / CRM vocabulary (``zip``, ``postcode`` and
+``postal`` are one concept; ``client``, ``customer`` and ``account`` another). Two names that share
+concepts mean the same thing even when no letter is shared (``zip`` ↔ ``PostalCode``).
+
+The lexicon is data, written from the vocabulary of field-service and CRM products (work orders, dispatch,
+assets, contracts, invoices) and Salesforce's own field names; it is not fitted to any evaluation schema.
+Object concepts (:data:`OBJECT_CONCEPTS`) say which Salesforce object a resource name suggests.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["words", "concepts", "concept_of", "expand", "STOP_WORDS", "OBJECT_CONCEPTS", "phrase",
+           "ADDRESS_QUALIFIERS", "PRIMARY_ADDRESS"]
+
+# abbreviation → the word it stands for (applied to single words, before concepts)
+_ABBREVIATIONS: dict[str, str] = {
+    "no": "number", "nbr": "number", "num": "number", "nr": "number", "nmbr": "number", "#": "number",
+    "ph": "phone", "tel": "phone", "telephone": "phone", "phn": "phone", "mob": "mobile", "cell": "mobile",
+    "cellphone": "mobile", "addr": "address", "adr": "address", "st": "street", "str": "street",
+    "amt": "amount", "qty": "quantity", "desc": "description", "descr": "description", "dt": "date",
+    "dte": "date", "ts": "timestamp", "tm": "time", "cust": "customer", "cus": "customer", "acct": "account",
+    "acc": "account", "accnt": "account", "co": "company", "cmpny": "company", "comp": "company",
+    "org": "organization", "nm": "name", "fname": "first", "lname": "last", "first": "first", "last": "last",
+    "mgr": "manager", "emp": "employee", "tech": "technician", "techn": "technician", "wo": "workorder",
+    "svc": "service", "serv": "service", "srv": "service", "sched": "scheduled", "schd": "scheduled",
+    "est": "estimated", "pri": "priority", "prio": "priority", "stat": "status", "sts": "status",
+    "sn": "serial", "ser": "serial", "mfr": "manufacturer", "mfg": "manufacturer", "inst": "install",
+    "instl": "install", "installed": "install", "installation": "install", "purch": "purchase",
+    "purchased": "purchase", "exp": "expiration", "expiry": "expiration", "expires": "expiration",
+    "eff": "effective", "beg": "start", "begin": "start", "begins": "start", "ends": "end", "cmt": "comment",
+    "cmts": "comments", "ref": "reference", "ext": "external", "pct": "percent", "perc": "percent",
+    "url": "website", "web": "website", "www": "website", "homepage": "website", "site": "site",
+    "e": "e", "mail": "email", "emailaddress": "email", "eml": "email", "zipcode": "zip", "postcode": "zip",
+    "prov": "region", "province": "region", "state": "state", "cntry": "country", "ctry": "country",
+    "cty": "city", "town": "city", "municipality": "city", "ln": "line", "yr": "year", "yrs": "years",
+    "hrs": "hours", "hr": "hours", "mins": "minutes", "min": "minutes", "dur": "duration", "ttl": "total",
+    "bal": "balance", "inv": "invoice", "ctr": "contract", "cntr": "contract", "agmt": "agreement",
+    "agr": "agreement", "prj": "project", "proj": "project", "loc": "location", "lat": "latitude",
+    "lng": "longitude", "lon": "longitude", "long": "longitude", "pn": "part", "sku": "sku", "uom": "unit",
+    "msrp": "price", "rev": "revenue", "empl": "employees", "emps": "employees", "cat": "category",
+    "lbl": "label", "subj": "subject", "titl": "title", "resp": "response", "res": "resolution",
+    "closed": "close", "closing": "close", "created": "create", "creation": "create", "updated": "update",
+    "modified": "update", "modify": "update", "mod": "update", "changed": "update", "lastmodified": "update",
+    "completed": "complete", "completion": "complete", "finished": "complete", "done": "complete",
+    "due": "due", "pmt": "payment", "pay": "payment", "paid": "payment", "dept": "department",
+    "div": "department", "fax": "fax", "birthday": "birth", "dob": "birth", "bday": "birth",
+}
+
+# concept groups: every word in a group is the same concept (the group's first word names it)
+_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("account", "client", "customer", "company", "organization", "business", "firm", "accounts", "clients",
+     "customers", "companies"),
+    ("contact", "person", "people", "contacts"),
+    ("name", "title_name", "fullname"),
+    ("first", "given", "forename", "firstname"),
+    ("last", "surname", "family", "lastname"),
+    ("phone", "telephone", "landline"),
+    ("mobile", "cellular", "smartphone"),
+    ("email", "e-mail", "mailbox"),
+    ("website", "webpage", "web_site", "domain"),
+    ("street", "line1", "line2", "line", "address1", "address2", "road"),
+    ("city", "locality", "suburb"),
+    ("state", "region", "county", "territory"),
+    ("zip", "postal", "postalcode", "zip_code"),
+    ("country", "nation"),
+    ("billing", "bill", "invoicing", "billto"),
+    ("shipping", "ship", "delivery", "shipto", "service_address"),
+    ("mailing", "postal_address"),
+    ("description", "details", "detail", "notes", "note", "remarks", "comments", "comment", "body",
+     "narrative", "memo", "text", "problem", "content"),
+    ("subject", "summary", "title", "headline", "topic", "short"),
+    ("status", "stage", "phase", "condition", "lifecycle"),
+    ("priority", "urgency", "severity", "importance"),
+    ("type", "kind", "category", "classification", "class"),
+    ("number", "code", "identifier", "ref_number"),
+    ("serial", "serialnumber"),
+    ("amount", "total", "value", "sum", "budget", "price", "cost", "revenue", "worth"),
+    ("quantity", "count", "units", "qty_used"),
+    ("start", "commence", "from", "opening", "kickoff", "effective"),
+    ("end", "finish", "to", "expiration", "termination", "until", "thru"),
+    ("close", "closure", "projected", "expected", "target", "forecast"),
+    ("date", "day", "on", "time", "timestamp", "datetime", "at", "when"),
+    ("create", "opened", "entered", "added", "logged", "registered", "submitted", "reported", "received"),
+    ("update", "edited", "revised"),
+    ("install", "commissioned", "deployed", "setup"),
+    ("purchase", "bought", "acquired", "acquisition", "sale"),
+    ("asset", "equipment", "machine", "device", "appliance", "installed_product"),
+    ("product", "part", "item", "catalog", "sku", "material", "component", "article"),
+    ("technician", "engineer", "employee", "staff", "worker", "fieldworker", "crew", "agent",
+     "assignee", "assigned", "owner", "rep", "dispatched_to"),
+    ("industry", "sector", "vertical", "segment", "market"),
+    ("source", "origin", "channel", "via"),
+    ("reason", "cause"),
+    ("parent", "parent_id", "master", "head", "hq", "headquarters"),
+    ("contract", "agreement", "warranty", "plan", "subscription"),
+    ("term", "duration", "length", "months"),
+    ("activity", "event", "task", "action"),
+    ("fax", "facsimile"),
+    ("department", "division", "team", "unit_name"),
+    ("job", "position", "role", "designation"),
+    ("employees", "headcount", "staffsize"),
+    ("rating", "score", "grade", "tier"),
+    ("birth", "birthdate"),
+    ("site", "location", "premises", "property", "facility", "branch", "store"),
+    ("probability", "likelihood", "chance", "confidence"),
+    ("stage_name",),
+    ("active", "enabled", "inactive"),
+    ("family", "group", "line_of_business"),
+    ("ownership", "owned", "structure"),
+    ("latitude",), ("longitude",),
+    ("year", "founded", "established", "since"),
+    ("lead", "prospect", "inquiry", "enquiry"),
+    ("opportunity", "deal", "pipeline"),
+    ("case", "ticket", "issue", "incident", "request", "complaint"),
+    ("workorder", "work_order", "job_ticket", "service_order"),
+    ("invoice", "bill_doc", "statement"),
+    ("project",),
+    ("special", "custom_terms", "conditions"),
+    ("signed", "signature", "signatory", "executed"),
+    ("assistant", "secretary"),
+    ("salutation", "honorific", "prefix"),
+    ("manufacturer", "make", "brand", "vendor", "oem"),
+    ("model",),
+    ("competitor", "rival"),
+    ("duration_minutes",),
+    ("all", "whole"),
+    ("private", "confidential", "hidden"),
+    ("escalated", "escalation"),
+    ("external", "legacy", "old", "original", "source_id"),
+    ("unit_price", "rate"),
+    ("sic",), ("naics",), ("duns",), ("ticker", "stock"),
+    ("next", "follow", "followup"),
+    ("balance", "outstanding", "owing", "remaining"),
+    ("home", "residence", "personal"),
+    ("other", "alternate", "alt", "secondary", "additional"),
+    ("usage",),
+    ("rev_share",),
+    ("lead_source", "referral", "referred", "campaign"),
+)
+
+# words that carry no meaning for matching (articles, container words, the custom-field marker)
+STOP_WORDS = frozenset({"the", "of", "a", "an", "and", "or", "for", "in", "is", "custom", "fields", "field",
+                        "cf", "c", "x", "fld", "col", "column", "info", "data", "sf", "flag", "e",
+                        "has", "yes", "y", "n", "s", "udf", "usr", "user_defined"})
+
+# two words that are one concept together (checked after abbreviations): ``postal code`` is ``zip``
+_COMPOUNDS: dict[tuple[str, str], str] = {
+    ("postal", "code"): "zip", ("zip", "code"): "zip", ("post", "code"): "zip", ("e", "mail"): "email",
+    ("serial", "number"): "serial", ("work", "order"): "workorder", ("short", "description"): "summary",
+    ("web", "site"): "website", ("web", "address"): "website", ("email", "address"): "email",
+    ("phone", "number"): "phone", ("mobile", "phone"): "mobile", ("mobile", "number"): "mobile",
+    ("cell", "phone"): "mobile", ("job", "title"): "job", ("line", "one"): "line1", ("line", "two"): "line2",
+    ("address", "line"): "street", ("street", "address"): "street", ("fax", "number"): "fax",
+    ("due", "date"): "close", ("go", "live"): "start", ("first", "name"): "first", ("last", "name"): "last",
+    ("given", "name"): "first", ("family", "name"): "last", ("e", "email"): "email",
+    ("office", "phone"): "phone", ("work", "phone"): "phone", ("business", "phone"): "phone",
+    ("main", "phone"): "phone", ("direct", "phone"): "phone", ("primary", "phone"): "phone",
+    ("primary", "email"): "email", ("work", "email"): "email",
+}
+
+# address qualifiers: a column without one means the object's primary address (Billing, Mailing)
+ADDRESS_QUALIFIERS = frozenset({"billing", "shipping", "mailing", "other", "home"})
+PRIMARY_ADDRESS = frozenset({"billing", "mailing"})
+
+# extra words that glued names are split into (``numberofemployees`` → number of employees)
+_EXTRA_VOCABULARY = frozenset({
+    "annual", "associated", "of", "modified", "created", "date", "name", "number", "company", "deal", "job", "title",
+    "stage", "owner", "lead", "status", "id", "year", "amount", "close", "open", "last", "first", "mobile", "phone",
+    "home", "work", "office", "main", "primary", "email", "mail", "street", "city", "state", "zip", "country",
+    "postal", "code", "type", "source", "next", "step", "probability", "description", "subject", "priority",
+    "time", "stamp", "start", "end", "due", "birth", "day", "employees", "revenue", "industry", "website", "fax",
+    "site", "account", "contact", "case", "task", "event", "opportunity", "asset", "contract", "product", "serial",
+    "install", "purchase", "price", "quantity", "usage", "owner", "assistant", "department", "salutation",
+    "reports", "to", "lifecycle", "pipeline", "category", "ticket", "content", "body", "notes", "count", "size",
+})
+
+# resource words → the Salesforce object they suggest (first = preferred), with the concept that names it
+OBJECT_CONCEPTS: dict[str, tuple[str, ...]] = {
+    "account": ("Account",),
+    "contact": ("Contact",),
+    "lead": ("Lead",),
+    "opportunity": ("Opportunity",),
+    "case": ("Case",),
+    "asset": ("Asset",),
+    "contract": ("Contract",),
+    "product": ("Product2",),
+    "activity": ("Task", "Event"),
+    "technician": ("Contact",),
+}
+
+_CONCEPT: dict[str, str] = {}
+for _group in _GROUPS:
+    for _word in _group:
+        _CONCEPT.setdefault(_word, _group[0])
+
+_SPLIT = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|#")
+_VOCABULARY: frozenset[str] = frozenset(
+    {w for g in _GROUPS for part in g for w in part.split("_") if len(w) >= 2}
+    | {w for pair in _ABBREVIATIONS.items() for w in pair if len(w) >= 3}
+    | {w for w in STOP_WORDS if len(w) >= 2} | _EXTRA_VOCABULARY)
+
+
+@lru_cache(maxsize=65536)
+def _segment(token: str) -> tuple[str, ...]:
+    """A glued lower-case token split into known words (fewest pieces), or the token itself."""
+    if len(token) < 6 or token in _VOCABULARY or token in _ABBREVIATIONS:
+        return (token,)
+    best: list[tuple[str, ...] | None] = [()] + [None] * len(token)
+    for end in range(1, len(token) + 1):
+        for start in range(max(0, end - 16), end):
+            piece = token[start:end]
+            prefix = best[start]
+            if prefix is not None and (piece in _VOCABULARY) and len(piece) >= 2:
+                candidate = (*prefix, piece)
+                if best[end] is None or len(candidate) < len(best[end]):  # type: ignore[arg-type]
+                    best[end] = candidate
+    found = best[len(token)]
+    return found if found and len(found) > 1 else (token,)
+
+
+@lru_cache(maxsize=65536)
+def words(text: str) -> tuple[str, ...]:
+    """Lower-case words of a field or object name, abbreviations expanded, stop words and digits dropped."""
+    text = text.removeprefix("custom_fields.").removesuffix("__c").removesuffix("__r")
+    out: list[str] = []
+    for raw in _SPLIT.findall(text):
+        if raw.isdigit():
+            continue
+        for piece in _segment(raw.lower()):
+            word = _ABBREVIATIONS.get(piece, piece)
+            if out and (out[-1], word) in _COMPOUNDS:
+                out[-1] = _COMPOUNDS[(out[-1], word)]
+                continue
+            out.append(word)
+    return tuple(w for w in out if w not in STOP_WORDS)
+
+
+def expand(text: str) -> str:
+    """The words of ``text`` joined by spaces (what the string-similarity scorer compares)."""
+    return " ".join(words(text))
+
+
+def concept_of(word: str) -> str:
+    """The concept a word stands for (itself when the lexicon does not know it); plural ``s`` folded."""
+    found = _CONCEPT.get(word)
+    if found is None and len(word) > 3 and word.endswith("s"):
+        found = _CONCEPT.get(word[:-1])
+    return found or (word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word)
+
+
+@lru_cache(maxsize=65536)
+def concepts(text: str) -> frozenset[str]:
+    """The set of concepts a name carries (``address`` only when nothing more precise is there)."""
+    found = {concept_of(w) for w in words(text)}
+    if len(found) > 1:
+        found.discard("address")
+    elif found == {"address"}:
+        found = {"street"}
+    return frozenset(found)
+
+
+def phrase(text: str) -> str:
+    """A readable label from a name: ``billing_address.postal_code`` → ``billing address postal code``."""
+    parts = _SPLIT.findall(text.removeprefix("custom_fields.").removesuffix("__c"))
+    return " ".join(p.lower() for p in parts if not p.isdigit()) or text

@@ -1,0 +1,205 @@
+"""Field matching for one route: every column of a resource against the fields of its target object.
+
+::
+
+    columns ──scorers──► features per (column, field) ──pair model──► score s
+            ──greedy one-to-one assignment (highest s first; a field is taken once)
+            ──per column: s₁ (its field), s₂ (its runner-up) ──top / none models──► P(top), P(none)
+            ──P(top) ≥ P(none): map to the field      else: create a custom field (or skip: see below)
+
+Columns that are not values to map get a fixed decision: the record id goes to the external-Id field
+(``key``); arrays and objects without parts are skipped (they need an ``each`` route or ``join_items``);
+a column the audit never saw filled is skipped; a column whose best match is a field Salesforce sets
+itself (``LastModifiedDate``) is skipped with that reason. Reviewer decisions (accept / reject / edit)
+are applied before the assignment, so the fields they claim are not offered to other columns.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
+
+from control.mapping.inventory import SourceType
+from control.mapping.propose.decisions import Decision, Verdict
+from control.mapping.propose.model import Calibration, decision_features
+from control.mapping.propose.proposal import Alternative, DecisionKind, FieldDecision
+from control.mapping.propose.scorers import PairContext, Scorer, TargetCandidate, candidate_for
+from control.mapping.propose.source import ColumnRole, SourceColumn
+from control.mapping.target_schema import TargetObject
+
+__all__ = ["Match", "match_route", "SYSTEM_SET", "EXCLUDED_FIELDS", "target_candidates", "score_pairs"]
+
+# fields Salesforce sets itself: a column that matches one best is skipped with this reason
+SYSTEM_SET = frozenset({"LastModifiedDate", "LastModifiedById", "CreatedById", "SystemModstamp"})
+# fields the proposer never offers (owner and record type have their own rules; the rest are platform data)
+EXCLUDED_FIELDS = frozenset({"Id", "OwnerId", "RecordTypeId", "IsDeleted", "Jigsaw", "CleanStatus", "MasterRecordId",
+                             "DandbCompanyId", "OperatingHoursId", "IndividualId", "ExternalDataSourceId",
+                             "BillingGeocodeAccuracy", "ShippingGeocodeAccuracy", "MailingGeocodeAccuracy",
+                             "OtherGeocodeAccuracy", "GeocodeAccuracy", "ForecastCategoryName", "CampaignId",
+                             "Pricebook2Id", "IsConverted", "IsUnreadByOwner", "EmailBouncedReason",
+                             "EmailBouncedDate"})
+_TOP_PAIRS = 8  # candidates kept per column
+
+
+class Match(NamedTuple):
+    decisions: tuple[FieldDecision, ...]
+    used: frozenset[str]  # target fields written by map decisions
+
+
+class _Scored(NamedTuple):
+    score: float
+    candidate: TargetCandidate
+    reasons: tuple[str, ...]
+
+
+def target_candidates(obj: TargetObject, object_concept: str | None, external_id: str) -> list[TargetCandidate]:
+    """The fields of ``obj`` a column may map to (writable, not platform-managed), plus the system sinks."""
+    out = []
+    for field in obj.fields.values():
+        if field.name in EXCLUDED_FIELDS or field.name == external_id or field.calculated:
+            continue
+        if not field.createable and field.name not in SYSTEM_SET:
+            continue
+        out.append(candidate_for(obj.name, field, object_concept))
+    return out
+
+
+def score_pairs(column: SourceColumn, targets: Sequence[TargetCandidate], scorers: Sequence[Scorer],
+                context: PairContext, calibration: Calibration,
+                extra: Callable[[SourceColumn, TargetCandidate], Mapping[str, float]] | None = None) -> list[_Scored]:
+    """Every compatible target scored for ``column``, best first."""
+    out = []
+    for target in targets:
+        features: dict[str, float] = {}
+        reasons: list[str] = []
+        for scorer in scorers:
+            evidence = scorer.score(column, target, context)
+            features.update(evidence.features)
+            reasons.extend(evidence.reasons)
+        if features.get("type", 1.0) <= 0.0:
+            continue
+        if extra is not None:
+            features.update(extra(column, target))
+        out.append(_Scored(calibration.pair.predict(features), target, tuple(reasons)))
+    out.sort(key=lambda s: (-s.score, s.candidate.name))
+    return out
+
+
+def _fixed(column: SourceColumn, external_id: str) -> FieldDecision | None:
+    if column.role is ColumnRole.RECORD_KEY:
+        return FieldDecision(column, DecisionKind.KEY, external_id, 1.0,
+                             ("the source record id, kept as the external Id for re-loads and delta sync",),
+                             target_type="string")
+    if column.role is ColumnRole.NESTED:
+        why = ("an array: one target record per element needs an `each` route (or join_items into text); "
+               "left for a person") if column.type is SourceType.ARRAY else "a nested object without known parts"
+        return FieldDecision(column, DecisionKind.SKIP, None, 0.9, (why,), skip_reason=why)
+    if column.fill_rate is not None and column.fill_rate == 0.0:
+        why = "never filled in the audited records"
+        return FieldDecision(column, DecisionKind.SKIP, None, 0.9, (why,), skip_reason=why)
+    if column.type is SourceType.REFERENCE and column.reference == "*":
+        why = "a polymorphic parent reference (parent_resource + parent_id): needs polymorphic_lookup; left for a person"
+        return FieldDecision(column, DecisionKind.SKIP, None, 0.9, (why,), skip_reason=why)
+    return None
+
+
+def _reviewed(column: SourceColumn, decision: Decision, scored: list[_Scored]) -> FieldDecision | None:
+    """A decision a person made (accept / edit), as the proposer's decision; None for reject / stale."""
+    if decision.verdict is Verdict.REJECT:
+        return None
+    review = decision.review()
+    kind = DecisionKind(decision.kind or DecisionKind.MAP)
+    if kind is DecisionKind.SKIP:
+        why = decision.reason or "skipped by a reviewer"
+        return FieldDecision(column, kind, None, 1.0, (why,), skip_reason=why, review=review)
+    if kind is DecisionKind.MAP:
+        hit = next((s for s in scored if s.candidate.name == decision.target), None)
+        if hit is None:
+            return None  # the field is gone or cannot hold the values any more: propose afresh (reported)
+        return FieldDecision(column, kind, hit.candidate.name, 1.0, ("set by a reviewer", *hit.reasons),
+                             review=review, target_type=hit.candidate.field.type)
+    return FieldDecision(column, DecisionKind.CREATE, decision.target, 1.0, ("set by a reviewer",), review=review)
+
+
+def match_route(columns: Iterable[SourceColumn], targets: Sequence[TargetCandidate], *, scorers: Sequence[Scorer],
+                context: PairContext, calibration: Calibration, external_id: str,
+                decisions: Mapping[str, Decision] | None = None,
+                extra: Callable[[SourceColumn, TargetCandidate], Mapping[str, float]] | None = None,
+                stale: list[str] | None = None) -> Match:
+    """Decide every column of one route (see the module docstring). Create decisions carry no spec yet."""
+    decisions = decisions or {}
+    fixed: dict[str, FieldDecision] = {}
+    must_map: set[str] = set()  # a reviewer rejected a new field for these
+    ranked: dict[str, list[_Scored]] = {}
+    order: list[SourceColumn] = []
+    for column in columns:
+        order.append(column)
+        decision = _fixed(column, external_id)
+        if decision is not None:
+            fixed[column.key] = decision
+            continue
+        scored = score_pairs(column, targets, scorers, context, calibration, extra)
+        review = decisions.get(column.key)
+        if review is not None:
+            if review.verdict is Verdict.REJECT:
+                if review.kind == str(DecisionKind.CREATE):
+                    must_map.add(column.key)
+                scored = [s for s in scored if s.candidate.name != review.target]
+            else:
+                made = _reviewed(column, review, scored)
+                if made is not None:
+                    fixed[column.key] = made
+                    continue
+                if stale is not None:
+                    stale.append(column.key)
+        ranked[column.key] = scored[:_TOP_PAIRS]
+    used = {d.target for d in fixed.values() if d.kind is DecisionKind.MAP and d.target}
+    assigned: dict[str, _Scored] = {}
+    for key, hit in sorted(((k, s) for k, ss in ranked.items() for s in ss), key=lambda ks: (-ks[1].score, ks[0])):
+        if key in assigned or hit.candidate.name in used:
+            continue
+        assigned[key] = hit
+        used.add(hit.candidate.name)
+    out: list[FieldDecision] = []
+    written: set[str] = set()
+    for column in order:
+        if column.key in fixed:
+            out.append(fixed[column.key])
+            if fixed[column.key].kind is DecisionKind.MAP:
+                written.add(fixed[column.key].target or "")
+            continue
+        out.append(_decide(column, assigned.get(column.key), ranked[column.key], used, calibration, written,
+                           must_map=column.key in must_map))
+    return Match(tuple(out), frozenset(written))
+
+
+def _decide(column: SourceColumn, hit: _Scored | None, ranked: list[_Scored], used: set[str],
+            calibration: Calibration, written: set[str], *, must_map: bool = False) -> FieldDecision:
+    others = [s for s in ranked if hit is None or s.candidate.name != hit.candidate.name]
+    alternatives = tuple(Alternative(s.candidate.name, round(s.score, 3)) for s in others[:3])
+    s1 = hit.score if hit else 0.0
+    s2 = others[0].score if others else 0.0
+    features = decision_features(s1, s2)
+    p_top = calibration.top.predict(features) if hit else 0.0
+    p_none = calibration.none.predict(features)
+    scores = (hit.candidate.name if hit else None, s1, s2)
+    if hit is None and must_map:
+        hit = next((s for s in ranked if s.candidate.name not in used), None)
+        if hit is not None:
+            used.add(hit.candidate.name)
+            hit = hit._replace(reasons=("a reviewer rejected a new field: the best free existing field",
+                                        *hit.reasons))
+    if hit is not None and (p_top >= p_none or must_map):
+        name = hit.candidate.name
+        if name in SYSTEM_SET:
+            why = f"Salesforce sets {name} itself"
+            return FieldDecision(column, DecisionKind.SKIP, None, round(p_top, 3), (why, *hit.reasons), alternatives,
+                                 skip_reason=why, scores=scores)
+        written.add(name)
+        return FieldDecision(column, DecisionKind.MAP, name, round(p_top, 3), hit.reasons, alternatives,
+                             target_type=hit.candidate.field.type, scores=scores)
+    if hit is not None:
+        used.discard(hit.candidate.name)
+    best = f"best existing field {hit.candidate.name} scored {s1:.2f}" if hit else "no existing field can hold it"
+    alternatives = tuple(Alternative(s.candidate.name, round(s.score, 3)) for s in ranked[:3])
+    return FieldDecision(column, DecisionKind.CREATE, None, round(p_none, 3), (f"no existing field fits ({best})",),
+                         alternatives, scores=scores)

@@ -1,0 +1,101 @@
+"""Fitting the proposer's models on the tuning schemas (``python -m tests.bench.mapping_eval --fit``).
+
+Three steps, all on ``split: tune`` schemas only:
+
+1. **pair model** — every compatible (column, field) pair of every labelled column, label 1 for the answer;
+2. **top / none models** — the proposer runs with the new pair model; for each column its assigned
+   candidate's score s₁ and runner-up s₂; label "the assigned candidate is the answer" (top) and "the
+   answer is no existing field" (none);
+3. **threshold** — the lowest confidence at which the tuning decisions are at least
+   :data:`TARGET_PRECISION` right (and so auto-accepted).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Sequence
+
+from control.mapping.propose.engine import NEW_OBJECT_FIELDS
+from control.mapping.propose.matching import target_candidates
+from control.mapping.propose.model import (
+    BASE_FEATURES,
+    DECISION_FEATURES,
+    Calibration,
+    Logistic,
+    decision_features,
+    fit_logistic,
+)
+from control.mapping.propose.routing import object_concept
+from control.mapping.propose.scorers import LexicalScorer, PairContext, TypeScorer, ValueScorer, candidate_for, \
+    reference_counts
+from control.mapping.propose.source import ColumnRole, columns_of
+from control.mapping.target_schema import TargetSchema
+from tests.support.mapping_eval import Schema, run_schema
+
+__all__ = ["fit_calibration", "pair_rows", "TARGET_PRECISION"]
+
+TARGET_PRECISION = 0.985
+
+
+def pair_rows(schemas: Sequence[Schema], target: TargetSchema,
+              extra: Callable[[Any, Any], Mapping[str, float]] | None = None) -> list[tuple[dict[str, float], int]]:
+    scorers = [LexicalScorer(), TypeScorer(), ValueScorer()]
+    rows: list[tuple[dict[str, float], int]] = []
+    for schema in schemas:
+        landed = {r: (o,) for r, o in schema.routes.items() if o != "new"}
+        for resource in schema.inventory.resources.values():
+            obj_name = schema.routes[resource.name]
+            obj = target.object(obj_name) if obj_name != "new" else None
+            concept = object_concept(resource.name) or (object_concept(obj_name) if obj else None)
+            candidates = target_candidates(obj, concept, "ServiceTracker_Id__c") if obj else [
+                candidate_for(resource.name, f, None) for f in NEW_OBJECT_FIELDS]
+            context = PairContext(concept, landed, reference_counts(candidates))
+            for column in columns_of(resource, schema.profiles):
+                if column.role is not ColumnRole.DATA or column.key not in schema.answers:
+                    continue
+                answer = schema.answers[column.key]
+                for candidate in candidates:
+                    features: dict[str, float] = {}
+                    for scorer in scorers:
+                        features.update(scorer.score(column, candidate, context).features)
+                    if features["type"] <= 0.0:
+                        continue
+                    if extra is not None:
+                        features.update(extra(column, candidate))
+                    rows.append((features, int(candidate.name == answer)))
+    return rows
+
+
+def _threshold(pairs: Sequence[tuple[float, bool]]) -> float:
+    for step in range(50, 100):
+        t = step / 100
+        auto = [c for p, c in pairs if p >= t]
+        if auto and sum(auto) / len(auto) >= TARGET_PRECISION:
+            return t
+    return 0.99
+
+
+def fit_calibration(schemas: Sequence[Schema], target: TargetSchema, *, features: Sequence[str] = BASE_FEATURES,
+                    embeddings: bool = False, extra: Callable[[Any, Any], Mapping[str, float]] | None = None
+                    ) -> Calibration:
+    tune = [s for s in schemas if s.split == "tune"]
+    pair = fit_logistic(pair_rows(tune, target, extra), features)
+    provisional = Calibration(pair, Logistic(DECISION_FEATURES, (1.0, 4.0), 0.0),
+                              Logistic(DECISION_FEATURES, (-1.0, -2.0), 0.0), 0.9, ())
+    top_rows, none_rows = [], []
+    for schema in tune:
+        _, rows = run_schema(schema, target, embeddings=embeddings, calibration=provisional)
+        for row in rows:
+            if row.decision.scores is None:
+                continue
+            best, s1, s2 = row.decision.scores
+            x = decision_features(s1, s2)
+            top_rows.append((x, int(best is not None and best == row.answer)))
+            none_rows.append((x, int(row.answer is None)))
+    top = fit_logistic(top_rows, DECISION_FEATURES, l2=0.1)
+    none = fit_logistic(none_rows, DECISION_FEATURES, l2=0.1)
+    fitted = Calibration(pair, top, none, 0.9, tuple(s.name for s in tune))
+    pairs = []
+    for schema in tune:
+        _, rows = run_schema(schema, target, embeddings=embeddings, calibration=fitted)
+        pairs += [(r.decision.confidence, r.correct) for r in rows]
+    return fitted._replace(threshold=_threshold(pairs))
