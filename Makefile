@@ -21,7 +21,7 @@ bootstrap: $(PY_STAMP) $(NODE_STAMP)
 
 $(PY_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,postgres]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,postgres,ai]'
 	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json

@@ -23,9 +23,9 @@ from pathlib import Path
 from control.mapping.inventory import CUSTOM_PREFIX, COMMON_FIELDS, FieldOrigin, SourceField, SourceInventory, \
     SourceResource, SourceType
 from control.mapping.propose.engine import propose_map
-from control.mapping.propose.model import AI_FEATURES, BASE_FEATURES, CALIBRATION_FILE
+from control.mapping.propose.model import AI_FEATURES, CALIBRATION_FILE
 from control.mapping.propose.source import AuditProfiles
-from tests.support.mapping_eval import Metrics, baseline, load_schemas, metrics, routing_accuracy, run_schema, \
+from tests.support.mapping_eval import baseline, load_schemas, metrics, routing_accuracy, run_schema, \
     target_schema
 
 _CALIBRATION = Path(__file__).resolve().parents[2] / "control" / "mapping" / "propose" / CALIBRATION_FILE

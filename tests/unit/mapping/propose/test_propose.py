@@ -3,7 +3,6 @@ across re-runs, and the approval gate applied to a proposed map."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
