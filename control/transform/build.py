@@ -26,7 +26,7 @@ from typing import Any, Callable, NamedTuple
 
 from control.datasets.cci_mapping import mapping_document, write_mapping
 from control.datasets.layout import DATASET_FORMAT, DatasetPaths, write_json
-from control.datasets.steps import StepKind, step_specs
+from control.datasets.steps import StepKind
 from control.datasets.store import DatasetStore
 from control.errors import St2sfError, UsageError
 from control.ledger import Ledger, RunStatus, utc_now
@@ -43,6 +43,7 @@ from control.transform.inputs import BuildInputs, prepare
 from control.transform.order import build_order
 from control.transform.owners import gap_report
 from control.transform.run import Builder
+from control.transform.specs import step_specs
 
 __all__ = ["DatasetResult", "build_dataset", "DEFAULT_SQL_LIMIT"]
 

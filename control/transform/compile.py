@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from control.datasets.steps import FILE_OBJECTS
 from control.errors import UsageError
 from control.mapping.document import MigrationMap
 from control.mapping.rules import FieldRule, MissingParent, ObjectRule, Route, RouteMode
@@ -30,7 +31,6 @@ from control.salesforce.org_data import OrgSnapshot
 __all__ = ["CompiledField", "CompiledRoute", "CompiledMap", "compile_map", "staging_resource", "FILE_OBJECTS",
            "ORIGINAL_CREATED_DATE"]
 
-FILE_OBJECTS = frozenset({"ContentVersion", "ContentDocumentLink"})  # uploaded by the loader, not CumulusCI
 ORIGINAL_CREATED_DATE = "Original_Created_Date__c"
 _AUDIT = ("CreatedDate", "CreatedById")
 
