@@ -113,12 +113,13 @@ def _accounting(store: DatasetStore, staged: dict[str, int], resources: list[str
     skipped_notes = store.note_counts("skipped")
     matched_notes = store.note_counts("matched")
     out: dict[str, dict[str, Any]] = {}
-    for resource in resources:
+    for name in resources:
+        resource = staging_resource(name)
         s = statuses.get(resource, {})
         reasons: Counter[str] = Counter(skipped_notes.get(resource, {}))
         for note, n in matched_notes.get(resource, {}).items():
             reasons["matched an existing record (" + note.split(":", 1)[0] + "): referenced, not written"] += n
-        row = {"source": staged.get(staging_resource(resource), 0), "dataset": s.get("dataset", 0),
+        row = {"source": staged.get(resource, 0), "dataset": s.get("dataset", 0),
                "quarantined": s.get("quarantined", 0), "skipped": s.get("skipped", 0) + s.get("matched", 0),
                "matched": s.get("matched", 0), "skipped_reasons": dict(reasons)}
         row["balanced"] = row["dataset"] + row["quarantined"] + row["skipped"] == row["source"]

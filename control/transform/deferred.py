@@ -26,7 +26,7 @@ from control.datasets.store import DatasetStore
 from control.errors import Failure
 from control.mapping.rules import MissingParent
 from control.mapping.values import source_key
-from control.transform.compile import CompiledField, CompiledMap
+from control.transform.compile import CompiledField, CompiledMap, staging_resource
 from control.transform.problems import Problem, QuarantineEntry, ReasonCode, RowKind
 
 __all__ = ["settle"]
@@ -94,7 +94,8 @@ def _remove(store: DatasetStore, compiled: CompiledMap, spec: StepSpec, field: s
             landed_rows.append((resource, source_id, spec.routes[0], "quarantined", None, str(ReasonCode.MISSING_PARENT)))
         else:
             source_id = local_id.split("-", 1)[1].split("#", 1)[0] if "-" in local_id else local_id
-            entry = QuarantineEntry.from_problems(spec.resource or "", source_id, RowKind.ROW, spec.name, spec.sobject,
+            entry = QuarantineEntry.from_problems(staging_resource(spec.resource or ""), source_id, RowKind.ROW,
+                                                  spec.name, spec.sobject,
                                                   [problem])
             row_quarantined[spec.name] += 1
         quarantine.write(orjson.dumps(entry.as_json()) + b"\n")

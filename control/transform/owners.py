@@ -65,11 +65,11 @@ def gap_report(compiled: CompiledMap, matches: Mapping[str, MatchIndex], staging
                                  "users": list(result.candidates),
                                  "records_to_fallback": fallback_counts.get(staged.source_id, 0)})
             page_ids.append(staged.source_id)
-        landed = store.landed(route.resource, page_ids)
+        landed = store.landed(staging_resource(route.resource), page_ids)
         for gap in gaps:
             where = landed.get(gap["id"])
             gap["landed_as"] = None if where is None else (where.route if where.status == "dataset" else where.status)
-        report["resources"][route.resource] = {
+        report["resources"][staging_resource(route.resource)] = {
             "route": name, "total": sum(statuses.values()), "matched": statuses.get(MatchStatus.MATCHED, 0),
             "gaps": len(gaps), "by_status": dict(sorted(statuses.items())),
             "records_to_fallback": sum(fallback_counts.values()),

@@ -67,7 +67,7 @@ class BatchRefs:
         self.landed: dict[RefKey, Landed] = {}
         self.deleted: dict[RefKey, str] = {}
         for resource, ids in by_resource.items():
-            found = store.landed(resource, ids)
+            found = store.landed(staging_resource(resource), ids)
             self.landed.update({(resource, sid): value for sid, value in found.items()})
             missing = [sid for sid in ids if sid not in found]
             if missing:

@@ -105,7 +105,7 @@ class Builder:
             if not page:
                 break
             self.store.begin()
-            self.store.record_landed([(resource, r.source_id, None, "skipped", None, reason) for r in page])
+            self.store.record_landed([(staged_name, r.source_id, None, "skipped", None, reason) for r in page])
             self.store.commit()
             counts["source"] += len(page)
             counts["skipped"] += len(page)
@@ -132,7 +132,7 @@ class Builder:
             snapshot = BatchRefs(self.store, self.staging, refs, siblings)
             outcomes = [transformer.transform(s.source_id, s.payload, snapshot) for s in page]
             outcomes = self._check_files(rule.source, outcomes, {s.source_id: s.payload for s in page})
-            self._write(rule.source, outcomes, counts)
+            self._write(staged_name, outcomes, counts)
             counts["source"] += len(page)
             after = page[-1].source_id
             if self.progress:
