@@ -41,6 +41,7 @@ TEXT_TYPES = frozenset({"string", "textarea", "picklist", "multipicklist", "comb
                         "encryptedstring"})
 NUMBER_TYPES = frozenset({"int", "double", "currency", "percent", "long"})
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UTC_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")  # what parse_datetime writes
 
 
 def _where(sobject: str, field: TargetField) -> str:
@@ -140,6 +141,8 @@ def _date(value: Any, sobject: str, field: TargetField) -> str:
 
 
 def _datetime(value: Any, sobject: str, field: TargetField) -> str:
+    if isinstance(value, str) and _UTC_INSTANT.match(value):
+        return value
     parsed = parse_instant(str(value))
     if parsed is None or not parsed[1]:
         raise Problem(ReasonCode.WRONG_TYPE, f"{value!r} is not a date and time with an offset "

@@ -282,60 +282,87 @@ def _value_map(value: Any, step: ValueMapTransform, ctx: StepContext) -> Any:
                   hint=f"Add {key!r} to {where} in the map (or fix the value in ServiceTracker), then approve the map again.")
 
 
+def _constant(step: Any, value: Any, record: Mapping[str, Any], item: Any, ctx: StepContext) -> Any:
+    return step.constant
+
+
+def _concatenate(step: Any, value: Any, record: Mapping[str, Any], item: Any, ctx: StepContext) -> Any:
+    params = step.concatenate
+    parts = [read_path(record, p, item) for p in params.sources]
+    texts = [source_key(p) for p in parts if not (params.skip_blank and is_blank(p)) and p is not None]
+    return params.separator.join(texts) or None
+
+
+def _coalesce(step: Any, value: Any, record: Mapping[str, Any], item: Any, ctx: StepContext) -> Any:
+    for path in step.coalesce.sources:
+        candidate = read_path(record, path, item)
+        if not is_blank(candidate):
+            return candidate
+    return None
+
+
+def _boolean(step: Any, value: Any, record: Mapping[str, Any], item: Any, ctx: StepContext) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    text = source_key(value).strip().lower()
+    if text in (t.lower() for t in step.boolean.true):
+        return True
+    if text in (f.lower() for f in step.boolean.false):
+        return False
+    raise Problem(ReasonCode.WRONG_TYPE, f"{value!r} is not a yes/no value", value=value,
+                  hint="Fix the value in ServiceTracker, or add its spelling to boolean: {true: [...], false: [...]}.")
+
+
+def _split(step: Any, value: Any, record: Mapping[str, Any], item: Any, ctx: StepContext) -> Any:
+    params = step.split
+    parts = str(value).split(params.separator)
+    if params.index is not None:
+        return parts[params.index] if -len(parts) <= params.index < len(parts) else None
+    return params.separator.join(parts[params.from_:]) or None
+
+
+def _truncate(step: Any, value: Any, record: Mapping[str, Any], item: Any, ctx: StepContext) -> Any:
+    params = step.truncate
+    text = str(value)
+    if len(text) <= params.length:
+        return text
+    return text[: max(params.length - len(params.marker), 0)] + params.marker
+
+
+def _html(step: Any, value: Any, record: Mapping[str, Any], item: Any, ctx: StepContext) -> Any:
+    params = step.html_to_text
+    if params.format_field is not None and read_path(record, params.format_field, item) != params.html_value:
+        return value
+    return html_to_text(str(value)) or None
+
+
+# steps that also see blank values (they read their own sources, or map blank to false)
+_ANY_VALUE: dict[type, Any] = {ConstantTransform: _constant, ConcatenateTransform: _concatenate,
+                               CoalesceTransform: _coalesce, BooleanTransform: _boolean}
+# steps a blank value passes through untouched
+_NON_BLANK: dict[type, Any] = {
+    ValueMapTransform: lambda step, value, record, item, ctx: _value_map(value, step, ctx),
+    SplitTransform: _split,
+    ParseDateTransform: lambda step, value, record, item, ctx: _calendar_date(value, step.parse_date, ctx),
+    ParseDatetimeTransform: lambda step, value, record, item, ctx: _instant(value, step.parse_datetime, ctx),
+    NumberTransform: lambda step, value, record, item, ctx: _number(value, step.number),
+    TruncateTransform: _truncate,
+    JoinItemsTransform: lambda step, value, record, item, ctx: _join_items(value, step.join_items),
+    HtmlToTextTransform: _html,
+    MonthsBetweenTransform: lambda step, value, record, item, ctx: _months_between(
+        value, record, step.months_between.start, item),
+}
+
+
 def apply_value_step(step: Any, value: Any, record: Mapping[str, Any], item: Any, ctx: StepContext) -> Any:
     """The value after ``step`` (a parsed transform model other than a lookup)."""
-    if isinstance(step, ConstantTransform):
-        return step.constant
-    if isinstance(step, ConcatenateTransform):
-        params = step.concatenate
-        parts = [read_path(record, p, item) for p in params.sources]
-        texts = [source_key(p) for p in parts if not (params.skip_blank and is_blank(p)) and p is not None]
-        return params.separator.join(texts) or None
-    if isinstance(step, CoalesceTransform):
-        for path in step.coalesce.sources:
-            candidate = read_path(record, path, item)
-            if not is_blank(candidate):
-                return candidate
+    kind = type(step)
+    handler = _ANY_VALUE.get(kind)
+    if handler is not None:
+        return handler(step, value, record, item, ctx)
+    if value is None or is_blank(value):
         return None
-    if isinstance(step, BooleanTransform):
-        if isinstance(value, bool) or value is None:
-            return value
-        text = source_key(value).strip().lower()
-        if text in (t.lower() for t in step.boolean.true):
-            return True
-        if text in (f.lower() for f in step.boolean.false):
-            return False
-        raise Problem(ReasonCode.WRONG_TYPE, f"{value!r} is not a yes/no value", value=value,
-                      hint="Fix the value in ServiceTracker, or add its spelling to boolean: {true: [...], false: [...]}.")
-    if is_blank(value):
-        return None
-    if isinstance(step, ValueMapTransform):
-        return _value_map(value, step, ctx)
-    if isinstance(step, SplitTransform):
-        params = step.split
-        parts = str(value).split(params.separator)
-        if params.index is not None:
-            return parts[params.index] if -len(parts) <= params.index < len(parts) else None
-        return params.separator.join(parts[params.from_:]) or None
-    if isinstance(step, ParseDateTransform):
-        return _calendar_date(value, step.parse_date, ctx)
-    if isinstance(step, ParseDatetimeTransform):
-        return _instant(value, step.parse_datetime, ctx)
-    if isinstance(step, NumberTransform):
-        return _number(value, step.number)
-    if isinstance(step, TruncateTransform):
-        params = step.truncate
-        text = str(value)
-        if len(text) <= params.length:
-            return text
-        return text[: max(params.length - len(params.marker), 0)] + params.marker
-    if isinstance(step, JoinItemsTransform):
-        return _join_items(value, step.join_items)
-    if isinstance(step, HtmlToTextTransform):
-        params = step.html_to_text
-        if params.format_field is not None and read_path(record, params.format_field, item) != params.html_value:
-            return value
-        return html_to_text(str(value)) or None
-    if isinstance(step, MonthsBetweenTransform):
-        return _months_between(value, record, step.months_between.start, item)
-    raise AssertionError(f"not a value step: {type(step).__name__}")  # pragma: no cover
+    handler = _NON_BLANK.get(kind)
+    if handler is None:
+        raise AssertionError(f"not a value step: {kind.__name__}")  # pragma: no cover
+    return handler(step, value, record, item, ctx)
