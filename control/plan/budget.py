@@ -11,7 +11,8 @@ Bulk batches           ⌈rows / 10,000⌉ (the rolling 24-hour allocation, ``Da
 data storage           2 KB per record, as Salesforce counts most records (files are file storage)
 file storage           the bodies' bytes (ContentVersion)
 duration               Bulk ~:data:`BULK_ROWS_PER_SECOND`, REST ~:data:`REST_SECONDS_PER_REQUEST` per request,
-                       files ~:data:`FILE_MB_PER_SECOND` plus one request each (and one for the link)
+                       files ~:data:`FILE_MB_PER_SECOND` plus one request each, 4 in parallel; links in
+                       collections of 200
 =====================  =====================================================================================
 
 Deferred lookups add an update step (the rows whose deferred field is set), costed the same way.
@@ -32,6 +33,7 @@ RECORD_BYTES = 2 * 1024
 BULK_ROWS_PER_SECOND = 2_000.0
 REST_SECONDS_PER_REQUEST = 0.5
 FILE_MB_PER_SECOND = 5.0
+FILE_UPLOADS_IN_PARALLEL = 4
 POLL_SECONDS = 10.0
 
 # the /limits entries the plan checks, by what they measure
@@ -68,8 +70,12 @@ def step_cost(rows: int, api: str | None = None) -> StepCost:
 
 
 def file_cost(files: int, total_bytes: int, links: int) -> StepCost:
-    seconds = total_bytes / (FILE_MB_PER_SECOND * 1024 * 1024) + (files + links) * REST_SECONDS_PER_REQUEST
-    return StepCost("rest", files, files + links, 0, seconds)
+    """One REST request per file (its body), :data:`FILE_UPLOADS_IN_PARALLEL` at a time; links in sObject
+    collections of 200."""
+    link_requests = math.ceil(links / REST_BATCH)
+    seconds = (total_bytes / (FILE_MB_PER_SECOND * 1024 * 1024) + files * REST_SECONDS_PER_REQUEST) \
+        / FILE_UPLOADS_IN_PARALLEL + link_requests * REST_SECONDS_PER_REQUEST
+    return StepCost("rest", files, files + link_requests, 0, seconds)
 
 
 class Need(NamedTuple):
