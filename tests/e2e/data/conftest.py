@@ -51,6 +51,7 @@ class DataPath(NamedTuple):
     ambiguous_tech: str
     expanded: Any                  # the expanded default map
     snapshot: Any                  # the org read before the build (describes, users)
+    seed_file: Path                # the org's seed (to start another org like it)
 
     @property
     def folder(self) -> Path:
@@ -159,7 +160,8 @@ def data_path(tmp_path_factory: pytest.TempPathFactory, st_fixture: Path) -> Ite
         approve_map(settings, root / "mapping", by="Data Path Tests")
         result = build_dataset(settings)
         spec = json.loads((spec_dir / "spec.json").read_text(encoding="utf-8"))
-        yield DataPath(root, settings, org, st_fixture, defects, result, spec, inactive, ambiguous, expanded, snapshot)
+        yield DataPath(root, settings, org, st_fixture, defects, result, spec, inactive, ambiguous, expanded, snapshot,
+                       seed_file)
     finally:
         stop_org(org)
         for key, value in saved.items():
