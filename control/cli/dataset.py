@@ -44,19 +44,21 @@ def build(
     Refuses a map that is not approved. Every source record ends in the dataset, quarantined or skipped; the
     counts per object add up to the staged count."""
     settings = settings_from(ctx)
-    with progress_for(stderr) as progress:
-        started: set[str] = set()
+    with progress_for(stderr, verb="transform") as progress:
+        started: list[str] = []
 
         def advance(resource: str, records: int) -> None:
             if resource not in started:
-                started.add(resource)
-                progress.feed_started(f"transform {resource}", None, 0)
-            progress.feed_advanced(f"transform {resource}", records)
+                if started:
+                    progress.feed_finished(started[-1], "done")
+                started.append(resource)
+                progress.feed_started(resource, None, 0)
+            progress.feed_advanced(resource, records)
 
         result = build_dataset(settings, name=name, map_dir=map_dir, org=org, batch=batch, sql_limit=sql_limit,
                                progress=advance)
-        for resource in started:
-            progress.feed_finished(f"transform {resource}", "done")
+        if started:
+            progress.feed_finished(started[-1], "done")
 
     def human(console: Console) -> None:
         table = Table("object", "source", "dataset", "quarantined", "skipped", title=f"dataset {result.name}")

@@ -21,10 +21,12 @@ import orjson
 
 from control.datasets.store import DatasetStore
 from control.mapping.rules import ObjectRule
+from control.mapping.values import source_key
 from control.staging import FileStatus, StagingStore
 from control.transform.compile import staging_resource
 from control.transform.inputs import BuildInputs
 from control.transform.lookups import Resolver, fixed_local_id
+from control.transform.paths import is_blank, read_path
 from control.transform.problems import Problem, QuarantineEntry, ReasonCode, RowKind
 from control.transform.coerce import coerce
 from control.transform.records import Outcome, RecordTransformer, Row
@@ -74,9 +76,6 @@ class Builder:
 
     # ── siblings ────────────────────────────────────────────────────────────────────────
     def count_siblings(self, resource: str, by_fields: Iterable[str]) -> None:
-        from control.mapping.values import source_key
-        from control.transform.paths import is_blank, read_path
-
         fields = tuple(by_fields)
         pending: dict[str, Counter[str]] = {f: Counter() for f in fields}
         seen = 0

@@ -55,3 +55,23 @@ def test_skipped_resources_carry_the_maps_reason(data_path) -> None:
     assert accounting["workflows"]["skipped"] == accounting["workflows"]["source"] > 0
     matched = accounting["technicians"]["matched"]
     assert matched > 0 and accounting["technicians"]["skipped"] == matched
+
+
+def test_the_build_is_a_ledger_run_with_a_step_per_resource(data_path) -> None:
+    from control.ledger import Ledger, RunStatus, StepStatus
+
+    ledger = Ledger.open(data_path.settings.ledger_url)
+    try:
+        run = ledger.get_run(data_path.result.run_id)
+        assert run.command == "dataset build" and run.status is RunStatus.COMPLETED
+        assert run.options["map_digest"] == data_path.result.map_digest
+        steps = {s.name: s for s in ledger.steps(run.id)}
+    finally:
+        ledger.close()
+    assert all(s.status is StepStatus.COMPLETED for s in steps.values())
+    accounting = data_path.result.accounting
+    for resource in ("clients", "work_orders", "notes"):
+        counts = steps[f"transform {resource}"].counts
+        assert counts["source"] == accounting[resource]["source"]
+        assert counts.get("quarantined", 0) <= accounting[resource]["quarantined"]  # settling may add more
+    assert "skip mobile_devices" in steps and "settle lookups" in steps and "write dataset" in steps
