@@ -123,3 +123,52 @@ def test_records_of_unmatched_technicians_go_to_the_fallback_owner(data_path) ->
             counted[tech] += 1
     assert counted and all(counted[t] <= by_tech[t] for t in counted)
     assert sum(by_tech.values()) > 0
+
+
+def test_activities_become_tasks_with_subtype_or_events_linked_to_migrated_records(data_path) -> None:
+    seen: Counter[str] = Counter()
+    for staged in _records(data_path, "activities"):
+        a = staged.payload
+        landed = data_path.landed("activities", staged.source_id)
+        if landed["status"] != "dataset":
+            continue
+        row = data_path.row(landed["route"], landed["local_id"])
+        if a["type"] in ("call", "email"):
+            assert landed["route"] == "activity_task" and row["TaskSubtype"] == a["type"].title()
+        else:
+            assert landed["route"] == "activity_event"
+            assert row["StartDateTime"].endswith("Z")
+        wo = data_path.landed("work_orders", a["work_order_id"]) if a.get("work_order_id") else None
+        client = data_path.landed("clients", a["client_id"]) if a.get("client_id") else None
+        if wo is not None and wo["status"] == "dataset":
+            assert row["WhatId"] == wo["local_id"]
+            seen["work order"] += 1
+        elif client is not None and client["status"] == "dataset":
+            assert row["WhatId"] == client["local_id"]
+            seen["client"] += 1
+        else:
+            assert row["WhatId"] is None
+        contact = data_path.landed("client_contacts", a["contact_id"]) if a.get("contact_id") else None
+        assert row["WhoId"] == (contact["local_id"] if contact is not None and contact["status"] == "dataset" else None)
+    assert seen["work order"] and seen["client"]
+
+
+def test_notes_on_cases_become_case_comments_and_the_rest_notes_on_their_record(data_path) -> None:
+    seen: Counter[str] = Counter()
+    for staged in _records(data_path, "notes"):
+        n = staged.payload
+        landed = data_path.landed("notes", staged.source_id)
+        parent = data_path.landed(n["parent_resource"], n["parent_id"])
+        on_case = parent is not None and parent["route"] == "work_order_case"
+        if on_case and len(n["body"]) > 4000:
+            assert landed["status"] == "quarantined" and landed["note"] == "unrouted"
+            seen["too long for a comment"] += 1
+            continue
+        assert landed["route"] == ("case_comment" if on_case else "note")
+        if landed["status"] == "dataset":
+            row = data_path.row(landed["route"], landed["local_id"])
+            assert row["ParentId"] == parent["local_id"]
+            seen[landed["route"]] += 1
+        else:
+            assert parent is None or parent["status"] != "dataset"
+    assert seen["case_comment"] and seen["note"]
