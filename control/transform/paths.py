@@ -28,12 +28,12 @@ def is_blank(value: Any) -> bool:
 
 def read_path(record: Mapping[str, Any], path: str, item: Any = None) -> Any:
     """The value at ``path`` (None when any part is absent)."""
+    if path in record:  # the common case first: a core field
+        return record[path]
     if path == ITEM:
         return item
     if path.startswith(ITEM + "."):
         return item.get(path[len(ITEM) + 1:]) if isinstance(item, Mapping) else None
-    if path in record:
-        return record[path]
     if path.startswith(CUSTOM_PREFIX):
         custom = record.get("custom_fields")
         return custom.get(path[len(CUSTOM_PREFIX):]) if isinstance(custom, Mapping) else None

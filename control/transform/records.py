@@ -81,6 +81,8 @@ class RecordTransformer:
         self.resource = rule.source
         self.route_targets = {name: r.route.target for name, r in compiled.routes.items()}
         self.fallback_by_source: Counter[str] = Counter()   # owner source id (technician) → records given the fallback
+        self._lookups = {r.name: tuple(cf for cf in compiled.routes[r.name].fields if cf.lookup is not None)
+                         for r in rule.all_routes() if r.name in compiled.routes}
 
     # ── the batch snapshot ──────────────────────────────────────────────────────────────
     def _items(self, route: CompiledRoute, record: Mapping[str, Any]) -> list[Any]:
@@ -94,9 +96,10 @@ class RecordTransformer:
             compiled = self.compiled.routes.get(route.name)
             if compiled is None:
                 continue
+            lookups = self._lookups[route.name]
             for item in self._items(compiled, record):
                 condition_refs(route.when, record, item, self.resource, self.inventory, refs, siblings)
-                for cf in compiled.fields:
+                for cf in lookups:
                     self.resolver.refs(route.name, cf, record, item, refs)
             if route.merge is not None:
                 ref = read_path(record, route.merge.via)
