@@ -230,6 +230,8 @@ def _write(settings: Settings, inputs: BuildInputs, store: DatasetStore, staging
     tables = [s.name for s in specs if s.kind == StepKind.LOAD] + \
         [f"{sobject}_rt_mapping" for sobject in sorted({s.sobject for s in specs if s.record_types})]
     store.close()
+    if paths.manifest.exists():  # from here on the folder is not a complete dataset until the new manifest lands
+        paths.manifest.unlink()
     building.replace(paths.database)
     final = DatasetStore(paths.database)
     try:
