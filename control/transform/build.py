@@ -164,8 +164,14 @@ def _build(settings: Settings, inputs: BuildInputs, staging: StagingStore, stage
     files_tmp = paths.files.with_name(paths.files.name + ".building")
     skipped = [r for r in compiled.skipped if staged.get(staging_resource(r))]
     ledger = Ledger.open(settings.ledger_url)
+    # a build killed half-way left its database beside the final one (.building): it is rebuilt from scratch,
+    # which gives the same end state; the interrupted run is closed as abandoned and named as resumed
+    interrupted = ledger.unfinished_runs("dataset build")
     run = ledger.start_run("dataset build", {"dataset": name, "map_digest": inputs.approval.digest,
-                                             "org": inputs.org.name, "batch": batch}, actor=actor)
+                                             "org": inputs.org.name, "batch": batch}, actor=actor,
+                           resumes=interrupted[-1].id if interrupted else None)
+    for old in interrupted:
+        ledger.finish_run(old.id, RunStatus.ABANDONED)
     try:
         ledger.plan_steps(run.id, [f"transform {r}" for r in order.resources] + [f"skip {r}" for r in skipped]
                           + ["settle lookups", "write dataset"])
