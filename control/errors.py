@@ -7,7 +7,8 @@ Every error st2sf raises on purpose is an :class:`St2sfError`. The tree::
     │   ├── ConfigError             st2sf.toml, environment or keyring is wrong or incomplete
     │   ├── InputFileError          a file the user handed us cannot be read as what it should be
     │   ├── NotFoundError           a named thing (run, org, step, file) does not exist
-    │   └── NotApprovedError        the map's content hash is not the approved one; names what changed
+    │   ├── NotApprovedError        the map's content hash is not the approved one; names what changed
+    │   └── LimitExceededError      a load plan needs more than the org has left (API requests, storage…)
     └── Failure                     exit 1: the work could not be done
         ├── RemoteError             a remote system answered with an error; keeps its own codes
         │   ├── ServiceTrackerError     .status, .code (the API's error code)
@@ -42,6 +43,7 @@ __all__ = [
     "InputFileError",
     "NotFoundError",
     "NotApprovedError",
+    "LimitExceededError",
     "Failure",
     "RemoteError",
     "ServiceTrackerError",
@@ -146,6 +148,12 @@ class NotApprovedError(UsageError):
     """Nothing moves unapproved: the map's content hash differs from the approved one (or none was approved)."""
 
     code = "NOT_APPROVED"
+
+
+class LimitExceededError(UsageError):
+    """A plan does not fit the org's remaining allocations; ``limits`` names each one: need and what is left."""
+
+    code = "LIMIT_EXCEEDED"
 
 
 # ── failures: exit 1 ─────────────────────────────────────────────────────────────────────

@@ -52,15 +52,17 @@ def _root(
 def _register() -> None:
     # one module per command group; each exposes `register(app)`
     from control.cli import audit as audit_cli
+    from control.cli import dataset as dataset_cli
     from control.cli import emulate
     from control.cli import extract as extract_cli
     from control.cli import init as init_cli
     from control.cli import map as map_cli
     from control.cli import metadata as metadata_cli
+    from control.cli import plan as plan_cli
     from control.cli import runs as runs_cli
 
     # in pipeline order: that is the order `st2sf --help` lists them
-    modules: tuple = (init_cli, emulate, extract_cli, audit_cli, map_cli, metadata_cli, runs_cli)
+    modules: tuple = (init_cli, emulate, extract_cli, audit_cli, map_cli, metadata_cli, dataset_cli, plan_cli, runs_cli)
     for module in modules:
         module.register(app)
 

@@ -28,6 +28,11 @@ def audit(
     users: Annotated[Optional[Path], typer.Option(
         "--users", metavar="FILE", help="The org's users (JSON {\"users\": [{\"email\", \"active\"}]} or CSV with "
                                         "email,active) to find technicians without an active user.")] = None,
+    org: Annotated[Optional[str], typer.Option(
+        "--org", help="Check against this configured org: its users (technicians without an active user) and the "
+                      "real target field lengths of the map (mapping/) for over-long values.")] = None,
+    map_dir: Annotated[Optional[Path], typer.Option(
+        "--map", help="The map whose targets give the field lengths with --org (default: mapping/).")] = None,
     override_mobile_sync: Annotated[Optional[str], typer.Option(
         "--override-mobile-sync", metavar="REASON", help="Accept devices with unsynced offline changes; the reason "
                                                          "is kept in the specification and the ledger.")] = None,
@@ -38,9 +43,20 @@ def audit(
     as_json: JsonOption = False,
 ) -> None:
     """Audit the staging store: inventory, discovered custom fields, picklists, findings, preflight, budget, grade."""
+    settings = settings_from(ctx)
     directory = UserDirectory.from_file(users) if users is not None else None
-    result = run_audit(settings_from(ctx), out_dir=out, users=directory, override_mobile_sync=override_mobile_sync,
-                       daily_api_limit=daily_api_limit, keep=keep)
+    limits = None
+    if org is not None:
+        from control.audit.from_map import limits_from_map, users_from_org
+        from control.mapping.validate import target_schema_for
+        from control.transform.inputs import load_expanded, map_folder, read_org_snapshot
+
+        expanded, _ = load_expanded(settings, map_folder(settings, map_dir))
+        snapshot = read_org_snapshot(settings, org, expanded)
+        limits = limits_from_map(expanded, target_schema_for(expanded, snapshot.schema))
+        directory = directory or users_from_org(snapshot.users)
+    result = run_audit(settings, out_dir=out, users=directory, limits=limits,
+                       override_mobile_sync=override_mobile_sync, daily_api_limit=daily_api_limit, keep=keep)
 
     def human(console: Console) -> None:
         console.print(f"[bold]Grade {result.grade}[/bold] ({result.label}) — {result.records:,} records", highlight=False)

@@ -51,8 +51,10 @@ class RichProgress:
 class PlainProgress:
     """Plain lines: a feed's start, its count at most every ``every`` seconds, its end."""
 
-    def __init__(self, write: Callable[[str], None], every: float = 5.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, write: Callable[[str], None], every: float = 5.0, clock: Callable[[], float] = time.monotonic,
+                 verb: str = "extract") -> None:
         self._write = write
+        self._verb = verb
         self._every = every
         self._clock = clock
         self._done: dict[str, int] = {}
@@ -69,7 +71,7 @@ class PlainProgress:
         self._done[feed], self._total[feed], self._last[feed] = done, total, self._clock()
         of = f" of {total:,}" if total is not None else ""
         resumed = f", resuming after {done:,}" if done else ""
-        self._write(f"extract {feed}: started{of}{resumed}")
+        self._write(f"{self._verb} {feed}: started{of}{resumed}")
 
     def feed_advanced(self, feed: str, records: int) -> None:
         self._done[feed] = self._done.get(feed, 0) + records
@@ -77,17 +79,17 @@ class PlainProgress:
         if now - self._last.get(feed, 0.0) >= self._every:
             self._last[feed] = now
             total = self._total.get(feed)
-            self._write(f"extract {feed}: {self._done[feed]:,}" + (f" / {total:,}" if total is not None else ""))
+            self._write(f"{self._verb} {feed}: {self._done[feed]:,}" + (f" / {total:,}" if total is not None else ""))
 
     def feed_finished(self, feed: str, summary: str) -> None:
-        self._write(f"extract {feed}: done — {summary}")
+        self._write(f"{self._verb} {feed}: done — {summary}")
 
     def note(self, text: str) -> None:
         self._write(text)
 
 
-def progress_for(console: Console) -> RichProgress | PlainProgress:
-    """Rich bars when ``console`` is a terminal, plain lines otherwise."""
+def progress_for(console: Console, verb: str = "extract") -> RichProgress | PlainProgress:
+    """Rich bars when ``console`` is a terminal, plain lines otherwise (``verb`` starts each plain line)."""
     if console.is_terminal:
         return RichProgress(console)
-    return PlainProgress(lambda line: console.print(line, highlight=False, markup=False))
+    return PlainProgress(lambda line: console.print(line, highlight=False, markup=False), verb=verb)

@@ -49,6 +49,9 @@ class MapSettings(MapModel):
     bypass_permission: FieldApiName = "ServiceTracker_Bypass_Automation"
     api_version: str = Field(default="63.0", pattern=r"^\d{2}\.0$")
     create_tabs: bool = True  # a tab per custom object, so users can open its records
+    # attachments larger than this many MB are quarantined, not uploaded (Salesforce's default file limit;
+    # 0: no limit); empty, missing and corrupted bodies are always quarantined
+    max_file_mb: int = Field(default=25, ge=0, le=2048)
 
 
 class FixedRecord(MapModel):
