@@ -19,8 +19,8 @@ from typing import Any, Mapping, NamedTuple
 
 from control.datasets.layout import DatasetPaths, read_manifest, write_json
 from control.datasets.steps import StepKind, StepSpec
-from control.errors import LimitExceededError, St2sfError, UsageError
-from control.ledger import Ledger, RunStatus
+from control.errors import LimitExceededError, UsageError
+from control.ledger import Ledger
 from control.mapping.approval import require_approved
 from control.plan.budget import RECORD_BYTES, Need, StepCost, choose_api, file_cost, step_cost
 from control.plan.graph import load_order
@@ -107,30 +107,20 @@ def make_plan(settings: Settings, *, name: str | None = None, org: str | None = 
     ledger = Ledger.open(settings.ledger_url)
     run = ledger.start_run("plan", {"dataset": paths.name, "org": org_name, "map_digest": approval.digest}, actor=actor)
     try:
-        with ledger.step(run.id, "plan") as counts:
-            plan = _plan(settings, manifest, paths, approval.digest, str(org_name),
-                         limits if limits is not None else _read_limits(settings, org_name))
-            counts.update({"steps": len(plan.steps), "fits": plan.fits, "seconds": round(plan.seconds, 1)})
-        write_json(paths.plan, plan.as_dict())
-        if not plan.fits:
-            short = [n for n in plan.budget.values() if not n.fits]
-            text = "; ".join(f"{n.limit}: needs {n.need:,}, {n.remaining:,} left of {n.max:,}" for n in short)
-            error = LimitExceededError(f"The load plan does not fit the org '{org_name}': {text}.",
-                                       hint="Wait for the rolling 24-hour allocations to recover, free storage, raise "
-                                            "the org's limits, or load the dataset in parts.",
-                                       limits=[n.as_json() for n in short], plan=str(paths.plan))
-            ledger.finish_run(run.id, RunStatus.FAILED, error=error)
-            raise error
-        ledger.finish_run(run.id, RunStatus.COMPLETED)
+        with ledger.finishing(run.id):
+            with ledger.step(run.id, "plan") as counts:
+                plan = _plan(settings, manifest, paths, approval.digest, str(org_name),
+                             limits if limits is not None else _read_limits(settings, org_name))
+                counts.update({"steps": len(plan.steps), "fits": plan.fits, "seconds": round(plan.seconds, 1)})
+            write_json(paths.plan, plan.as_dict())
+            if not plan.fits:
+                short = [n for n in plan.budget.values() if not n.fits]
+                text = "; ".join(f"{n.limit}: needs {n.need:,}, {n.remaining:,} left of {n.max:,}" for n in short)
+                raise LimitExceededError(f"The load plan does not fit the org '{org_name}': {text}.",
+                                         hint="Wait for the rolling 24-hour allocations to recover, free storage, "
+                                              "raise the org's limits, or load the dataset in parts.",
+                                         limits=[n.as_json() for n in short], plan=str(paths.plan))
         return plan
-    except LimitExceededError:
-        raise
-    except St2sfError as exc:
-        ledger.finish_run(run.id, RunStatus.FAILED, error=exc)
-        raise
-    except BaseException as exc:
-        ledger.finish_run(run.id, RunStatus.FAILED, error={"error": type(exc).__name__, "message": str(exc)})
-        raise
     finally:
         ledger.close()
 

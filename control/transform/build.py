@@ -173,44 +173,38 @@ def _build(settings: Settings, inputs: BuildInputs, staging: StagingStore, stage
     for old in interrupted:
         ledger.finish_run(old.id, RunStatus.ABANDONED)
     try:
-        ledger.plan_steps(run.id, [f"transform {r}" for r in order.resources] + [f"skip {r}" for r in skipped]
-                          + ["settle lookups", "write dataset"])
-        for spec in specs:
-            store.create_table(spec.name, spec.columns)
-        record_types: dict[str, set[str]] = {}
-        for spec in specs:
-            if spec.record_types:
-                record_types.setdefault(spec.sobject, set()).update(spec.record_types)
-        for sobject, developer_names in record_types.items():
-            store.create_record_types(sobject, developer_names)
-        with quarantine_tmp.open("wb") as quarantine, files_tmp.open("wb") as files:
-            builder = Builder(inputs, store, staging, quarantine, files, deferred=frozenset(deferred), batch=batch,
-                              progress=progress)
-            builder.fixed_records()
-            for resource, fields in _sibling_fields(inputs).items():
-                builder.count_siblings(resource, sorted(fields))
-            for resource in order.resources:
-                with ledger.step(run.id, f"transform {resource}") as counts:
-                    counts.update(builder.run_rule(rules[resource]))
-            for resource in skipped:
-                with ledger.step(run.id, f"skip {resource}") as counts:
-                    counts.update(builder.skip_resource(resource, compiled.skipped[resource]))
-            with ledger.step(run.id, "settle lookups") as counts:
-                counts.update(settle(store, compiled, specs, quarantine, builder.row_quarantined))
-        with ledger.step(run.id, "write dataset") as counts:
-            result = _write(settings, inputs, store, staging, staged, specs, builder, paths, building,
-                            quarantine_tmp, files_tmp, name, run.id, list(order.resources) + skipped,
-                            sql_limit, started)
-            counts.update({"rows": result.rows, "dataset": result.dataset, "quarantined": result.quarantined,
-                           "skipped": result.skipped})
-        ledger.finish_run(run.id, RunStatus.COMPLETED)
-        return result
-    except St2sfError as exc:
-        ledger.finish_run(run.id, RunStatus.FAILED, error=exc)
-        raise
-    except BaseException as exc:
-        ledger.finish_run(run.id, RunStatus.FAILED, error={"error": type(exc).__name__, "message": str(exc)})
-        raise
+        with ledger.finishing(run.id):
+            ledger.plan_steps(run.id, [f"transform {r}" for r in order.resources] + [f"skip {r}" for r in skipped]
+                              + ["settle lookups", "write dataset"])
+            for spec in specs:
+                store.create_table(spec.name, spec.columns)
+            record_types: dict[str, set[str]] = {}
+            for spec in specs:
+                if spec.record_types:
+                    record_types.setdefault(spec.sobject, set()).update(spec.record_types)
+            for sobject, developer_names in record_types.items():
+                store.create_record_types(sobject, developer_names)
+            with quarantine_tmp.open("wb") as quarantine, files_tmp.open("wb") as files:
+                builder = Builder(inputs, store, staging, quarantine, files, deferred=frozenset(deferred), batch=batch,
+                                  progress=progress)
+                builder.fixed_records()
+                for resource, fields in _sibling_fields(inputs).items():
+                    builder.count_siblings(resource, sorted(fields))
+                for resource in order.resources:
+                    with ledger.step(run.id, f"transform {resource}") as counts:
+                        counts.update(builder.run_rule(rules[resource]))
+                for resource in skipped:
+                    with ledger.step(run.id, f"skip {resource}") as counts:
+                        counts.update(builder.skip_resource(resource, compiled.skipped[resource]))
+                with ledger.step(run.id, "settle lookups") as counts:
+                    counts.update(settle(store, compiled, specs, quarantine, builder.row_quarantined))
+            with ledger.step(run.id, "write dataset") as counts:
+                result = _write(settings, inputs, store, staging, staged, specs, builder, paths, building,
+                                quarantine_tmp, files_tmp, name, run.id, list(order.resources) + skipped,
+                                sql_limit, started)
+                counts.update({"rows": result.rows, "dataset": result.dataset, "quarantined": result.quarantined,
+                               "skipped": result.skipped})
+            return result
     finally:
         store.close()
         ledger.close()
