@@ -35,7 +35,7 @@ def invalid_email(valid: str, rng: random.Random) -> str:
     variants = (
         f"{local}{domain}",                      # @ lost
         f"{local}@@{domain}",
-        f"{local.replace('.', ' ')}@{domain}",   # space inside
+        f"{local[:len(local) // 2 or 1]} {local[len(local) // 2 or 1:]}@{domain}",   # space inside
         f"{local}@{domain.rsplit('.', 1)[0]}",   # no top-level domain
         f"{local}@{domain.replace('.', '..')}",
         f"{valid},",
