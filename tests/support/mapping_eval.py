@@ -66,7 +66,7 @@ class Scored(NamedTuple):
 
     @property
     def predicted(self) -> str | None:
-        return self.decision.target if self.decision.kind is DecisionKind.MAP else None
+        return self.decision.target if self.decision.kind in (DecisionKind.MAP, DecisionKind.JOIN) else None
 
     @property
     def correct(self) -> bool:

@@ -7,7 +7,9 @@ Three steps, all on ``split: tune`` schemas only:
    candidate's score s₁ and runner-up s₂; label "the assigned candidate is the answer" (top) and "the
    answer is no existing field" (none);
 3. **threshold** — the lowest confidence at which the tuning decisions are at least
-   :data:`TARGET_PRECISION` right (and so auto-accepted).
+   :data:`TARGET_PRECISION` right (and so auto-accepted), judged **out of fold**: each tuning schema's
+   decisions come from models fitted on the other tuning schemas, so the threshold is set on confidences
+   the models did not see their answers for (in-sample confidences are optimistic).
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from control.mapping.propose.model import (
     decision_features,
     fit_logistic,
 )
+from control.mapping.propose.lexicon import second_line
+from control.mapping.propose.proposal import DecisionKind
 from control.mapping.propose.routing import object_concept
 from control.mapping.propose.scorers import LexicalScorer, PairContext, TypeScorer, ValueScorer, candidate_for, \
     reference_counts
-from control.mapping.propose.source import ColumnRole, columns_of
+from control.mapping.propose.source import ColumnRole, columns_of, source_prefixes
 from control.mapping.target_schema import TargetSchema
 from tests.support.mapping_eval import Schema, run_schema
 
@@ -42,6 +46,7 @@ def pair_rows(schemas: Sequence[Schema], target: TargetSchema,
     rows: list[tuple[dict[str, float], int]] = []
     for schema in schemas:
         landed = {r: (o,) for r, o in schema.routes.items() if o != "new"}
+        noise = source_prefixes(schema.inventory)
         for resource in schema.inventory.resources.values():
             obj_name = schema.routes[resource.name]
             obj = target.object(obj_name) if obj_name != "new" else None
@@ -49,9 +54,9 @@ def pair_rows(schemas: Sequence[Schema], target: TargetSchema,
             candidates = target_candidates(obj, concept, "ServiceTracker_Id__c") if obj else [
                 candidate_for(resource.name, f, None) for f in NEW_OBJECT_FIELDS]
             context = PairContext(concept, landed, reference_counts(candidates))
-            for column in columns_of(resource, schema.profiles):
-                if column.role is not ColumnRole.DATA or column.key not in schema.answers:
-                    continue
+            for column in columns_of(resource, schema.profiles, noise):
+                if column.role is not ColumnRole.DATA or column.key not in schema.answers or second_line(column.path):
+                    continue  # (a second street line is joined by rule, not matched)
                 answer = schema.answers[column.key]
                 for candidate in candidates:
                     features: dict[str, float] = {}
@@ -74,28 +79,36 @@ def _threshold(pairs: Sequence[tuple[float, bool]]) -> float:
     return 0.99
 
 
-def fit_calibration(schemas: Sequence[Schema], target: TargetSchema, *, features: Sequence[str] = BASE_FEATURES,
-                    embeddings: bool = False, extra: Callable[[Any, Any], Mapping[str, float]] | None = None
-                    ) -> Calibration:
-    tune = [s for s in schemas if s.split == "tune"]
+def _fit_models(tune: Sequence[Schema], target: TargetSchema, features: Sequence[str], embeddings: bool,
+                extra: Callable[[Any, Any], Mapping[str, float]] | None) -> Calibration:
+    """The pair model, then the top and none models on the decisions it leads to (threshold not set)."""
     pair = fit_logistic(pair_rows(tune, target, extra), features)
-    provisional = Calibration(pair, Logistic(DECISION_FEATURES, (1.0, 4.0), 0.0),
-                              Logistic(DECISION_FEATURES, (-1.0, -2.0), 0.0), 0.9, ())
+    provisional = Calibration(pair, Logistic(DECISION_FEATURES[:2], (1.0, 4.0), 0.0),
+                              Logistic(DECISION_FEATURES[:2], (-1.0, -2.0), 0.0), 0.9, ())
     top_rows, none_rows = [], []
     for schema in tune:
         _, rows = run_schema(schema, target, embeddings=embeddings, calibration=provisional)
         for row in rows:
-            if row.decision.scores is None:
+            if row.decision.scores is None or row.decision.evidence is None or row.decision.kind is DecisionKind.JOIN:
                 continue
-            best, s1, s2 = row.decision.scores
-            x = decision_features(s1, s2)
+            best = row.decision.scores[0]
+            x = dict(row.decision.evidence)
             top_rows.append((x, int(best is not None and best == row.answer)))
             none_rows.append((x, int(row.answer is None)))
     top = fit_logistic(top_rows, DECISION_FEATURES, l2=0.1)
     none = fit_logistic(none_rows, DECISION_FEATURES, l2=0.1)
-    fitted = Calibration(pair, top, none, 0.9, tuple(s.name for s in tune))
+    return Calibration(pair, top, none, 0.9, tuple(s.name for s in tune))
+
+
+def fit_calibration(schemas: Sequence[Schema], target: TargetSchema, *, features: Sequence[str] = BASE_FEATURES,
+                    embeddings: bool = False, extra: Callable[[Any, Any], Mapping[str, float]] | None = None
+                    ) -> Calibration:
+    tune = [s for s in schemas if s.split == "tune"]
+    fitted = _fit_models(tune, target, features, embeddings, extra)
     pairs = []
-    for schema in tune:
-        _, rows = run_schema(schema, target, embeddings=embeddings, calibration=fitted)
+    for held in tune:  # out of fold: each tuning schema judged by models fitted on the others
+        fold = _fit_models([s for s in tune if s is not held], target, features, embeddings, extra) \
+            if len(tune) > 1 else fitted
+        _, rows = run_schema(held, target, embeddings=embeddings, calibration=fold)
         pairs += [(r.decision.confidence, r.correct) for r in rows]
     return fitted._replace(threshold=_threshold(pairs))

@@ -35,7 +35,7 @@ from control.mapping.propose.proposal import (
 from control.mapping.propose.routing import object_concept, route_resources
 from control.mapping.propose.scorers import LexicalScorer, PairContext, TypeScorer, ValueScorer, candidate_for, \
     reference_counts
-from control.mapping.propose.source import AuditProfiles, SourceColumn, columns_of
+from control.mapping.propose.source import AuditProfiles, SourceColumn, columns_of, source_prefixes
 from control.mapping.target_schema import TargetField, TargetObject, TargetSchema
 from control.mapping.targets import FieldKind, FieldSpec, NameFieldKind, NameFieldSpec, ObjectSpec
 
@@ -109,8 +109,17 @@ def _finish_route(route: ObjectDecision, decisions: tuple[FieldDecision, ...], b
     sobject = route.target
     existing = builder.schema.object(sobject)
     out: list[FieldDecision] = []
+    joined: dict[str, list[str]] = {}
+    for d in decisions:
+        if d.kind is DecisionKind.JOIN and d.target:
+            joined.setdefault(d.target, []).append(d.column.path)
     for d in decisions:
         column = d.column
+        if d.kind is DecisionKind.MAP and d.target in joined:
+            sources = [column.path, *joined[d.target]]
+            out.append(d._replace(transform=({"concatenate": {"sources": sources, "separator": "\n"}},),
+                                  reasons=(*d.reasons, f"joined with {', '.join(sources[1:])} (a second street line)")))
+            continue
         if d.kind is DecisionKind.MAP and d.target:
             field = existing.fields.get(d.target) if existing else None
             field = field or next((f for f in NEW_OBJECT_FIELDS if f.name == d.target), None)
@@ -218,7 +227,8 @@ def propose_map(inventory: SourceInventory, target: TargetSchema, *, profiles: A
     all_fields: list[FieldDecision] = []
     stale: list[str] = []
     profiles = profiles or AuditProfiles()
-    columns_by = {r.name: columns_of(r, profiles) for r in resources}
+    noise = source_prefixes(inventory)
+    columns_by = {r.name: columns_of(r, profiles, noise) for r in resources}
     if embeddings and extra is not None:
         embedder.prepare(columns_by.values(), target)
     for route in routed:

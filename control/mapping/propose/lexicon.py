@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Iterable
 
 __all__ = ["words", "concepts", "concept_of", "expand", "STOP_WORDS", "OBJECT_CONCEPTS", "phrase",
-           "ADDRESS_QUALIFIERS", "PRIMARY_ADDRESS"]
+           "ADDRESS_QUALIFIERS", "PRIMARY_ADDRESS", "vendor_prefixes", "strip_prefix",
+           "second_line", "second_line_stem"]
 
 # abbreviation → the word it stands for (applied to single words, before concepts)
 _ABBREVIATIONS: dict[str, str] = {
@@ -61,7 +63,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("contact", "person", "people", "contacts"),
     ("name", "title_name", "fullname"),
     ("first", "given", "forename", "firstname"),
-    ("last", "surname", "family", "lastname"),
+    ("last", "surname", "lastname"),
     ("phone", "telephone", "landline"),
     ("mobile", "cellular", "smartphone"),
     ("email", "e-mail", "mailbox"),
@@ -79,7 +81,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("subject", "summary", "title", "headline", "topic", "short"),
     ("status", "stage", "phase", "condition", "lifecycle"),
     ("priority", "urgency", "severity", "importance"),
-    ("type", "kind", "category", "classification", "class"),
+    ("type", "kind", "category", "classification", "class", "family", "product_line"),
     ("number", "code", "identifier", "ref_number"),
     ("serial", "serialnumber"),
     ("amount", "total", "value", "sum", "budget", "price", "cost", "revenue", "worth"),
@@ -97,7 +99,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("technician", "engineer", "employee", "staff", "worker", "fieldworker", "crew", "agent",
      "assignee", "assigned", "owner", "rep", "dispatched_to"),
     ("industry", "sector", "vertical", "segment", "market"),
-    ("source", "origin", "channel", "via"),
+    ("source", "origin", "channel", "via", "intake"),
     ("reason", "cause"),
     ("parent", "parent_id", "master", "head", "hq", "headquarters"),
     ("contract", "agreement", "warranty", "plan", "subscription"),
@@ -113,7 +115,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("probability", "likelihood", "chance", "confidence"),
     ("stage_name",),
     ("active", "enabled", "inactive"),
-    ("family", "group", "line_of_business"),
+    ("group", "line_of_business"),
     ("ownership", "owned", "structure"),
     ("latitude",), ("longitude",),
     ("year", "founded", "established", "since"),
@@ -126,6 +128,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("special", "custom_terms", "conditions"),
     ("signed", "signature", "signatory", "executed"),
     ("assistant", "secretary"),
+    ("supplied", "caller", "requester", "requestor", "reporter", "submitter"),
     ("salutation", "honorific", "prefix"),
     ("manufacturer", "make", "brand", "vendor", "oem"),
     ("model",),
@@ -164,6 +167,8 @@ _COMPOUNDS: dict[tuple[str, str], str] = {
     ("office", "phone"): "phone", ("work", "phone"): "phone", ("business", "phone"): "phone",
     ("main", "phone"): "phone", ("direct", "phone"): "phone", ("primary", "phone"): "phone",
     ("primary", "email"): "email", ("work", "email"): "email",
+    ("employee", "count"): "employees", ("staff", "count"): "employees", ("number", "employees"): "employees",
+    ("how", "received"): "origin", ("received", "via"): "origin", ("product", "family"): "type",
 }
 
 # address qualifiers: a column without one means the object's primary address (Billing, Mailing)
@@ -235,6 +240,8 @@ def words(text: str) -> tuple[str, ...]:
         if raw.isdigit():
             continue
         for piece in _segment(raw.lower()):
+            if piece == "of":
+                continue
             word = _ABBREVIATIONS.get(piece, piece)
             if out and (out[-1], word) in _COMPOUNDS:
                 out[-1] = _COMPOUNDS[(out[-1], word)]
@@ -271,3 +278,41 @@ def phrase(text: str) -> str:
     """A readable label from a name: ``billing_address.postal_code`` → ``billing address postal code``."""
     parts = _SPLIT.findall(text.removeprefix("custom_fields.").removesuffix("__c"))
     return " ".join(p.lower() for p in parts if not p.isdigit()) or text
+
+
+_LEADING = re.compile(r"^([A-Za-z]{1,3})[_ .-]+(?=\w)")
+
+
+def vendor_prefixes(names: Iterable[str], *, at_least: int = 3) -> frozenset[str]:
+    """Short leading tokens that are noise: a product's marker on its own fields (``hs_``, ``zd_``, ``fs_``),
+    neither a word nor an abbreviation the lexicon knows, leading at least ``at_least`` of ``names``."""
+    counts: dict[str, int] = {}
+    for name in names:
+        found = _LEADING.match(name)
+        if found:
+            token = found.group(1).lower()
+            counts[token] = counts.get(token, 0) + 1
+    return frozenset(t for t, n in counts.items() if n >= at_least and t not in _VOCABULARY
+                     and t not in _ABBREVIATIONS and t not in _CONCEPT and t not in STOP_WORDS)
+
+
+def strip_prefix(name: str, prefixes: frozenset[str]) -> str:
+    """``name`` without a leading vendor prefix (when what is left still says something)."""
+    found = _LEADING.match(name)
+    if found and found.group(1).lower() in prefixes:
+        return name[found.end():]
+    return name
+
+
+_SECOND_LINE = re.compile(r"(?:line|address|addr|adr|street|str)[\s_.-]*(?:2|two|ii)$", re.IGNORECASE)
+
+
+def second_line(name: str) -> bool:
+    """Whether a name is an address's second street line (``line2``, ``address_line_2``, ``Addr 2``)."""
+    return bool(_SECOND_LINE.search(name.removeprefix("custom_fields.").rsplit(".", 1)[-1].strip()))
+
+
+def second_line_stem(name: str) -> str:
+    """A street-line name without its line number, lower case: ``Ship Address 2`` → ``ship address``."""
+    stem = re.sub(r"(?i)[\s_.-]*(?:line)?[\s_.-]*(?:1|2|one|two|ii|i)$", "", name.rsplit(".", 1)[-1].strip())
+    return stem.lower()

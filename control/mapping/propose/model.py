@@ -34,7 +34,7 @@ __all__ = ["Logistic", "Calibration", "fit_logistic", "load_calibration", "decis
 
 BASE_FEATURES = ("name", "synonym", "type", "values", "reference")
 AI_FEATURES = (*BASE_FEATURES, "embedding")
-DECISION_FEATURES = ("logit_s1", "margin")
+DECISION_FEATURES = ("logit_s1", "margin", "best_synonym", "best_name", "best_type", "best_values", "taken")
 CALIBRATION_FILE = "calibration.json"
 
 
@@ -110,9 +110,17 @@ def fit_logistic(rows: Sequence[tuple[Mapping[str, float], int]], features: Sequ
     return Logistic(tuple(features), tuple(beta[1:]), beta[0])
 
 
-def decision_features(s1: float, s2: float) -> dict[str, float]:
+def decision_features(s1: float, s2: float, best: Mapping[str, float] | None = None, *,
+                      taken: bool = False) -> dict[str, float]:
+    """What the top and none models read: the assigned candidate's score s₁ (as a logit), its margin over the
+    runner-up s₂, the assigned candidate's own evidence (synonym, name, type, values) and whether the column's
+    first choice went to another column (``taken``)."""
     clipped = min(max(s1, 1e-4), 1 - 1e-4)
-    return {"logit_s1": math.log(clipped / (1 - clipped)), "margin": s1 - s2}
+    best = best or {}
+    return {"logit_s1": math.log(clipped / (1 - clipped)), "margin": s1 - s2,
+            "best_synonym": best.get("synonym", 0.0), "best_name": best.get("name", 0.0),
+            "best_type": best.get("type", 0.0), "best_values": best.get("values", 0.0),
+            "taken": 1.0 if taken else 0.0}
 
 
 class Calibration(NamedTuple):

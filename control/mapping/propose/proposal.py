@@ -6,6 +6,7 @@
      ├─ objects: ObjectDecision   resource → an sObject of the org | a new custom object | skip (reason)
      ├─ fields:  FieldDecision    column → map (existing field) | create (new custom field) | skip (reason)
      │                            | key (the record id → the external-Id field)
+     │                            | join (appended to the field another column maps to: concatenate)
      ├─ value_maps: ValueMapProposal   source value → picklist value | a new value | blank
      └─ targets: the custom objects and fields to create (map format ``targets``)
 
@@ -34,6 +35,7 @@ class DecisionKind(StrEnum):
     CREATE = "create"  # a new custom field (its spec is in targets)
     SKIP = "skip"      # not moved, with the reason
     KEY = "key"        # the record id, kept in the external-Id field
+    JOIN = "join"      # joined into the field another column maps to (a second address line → …Street)
 
 
 class Alternative(NamedTuple):
@@ -52,7 +54,8 @@ class FieldDecision(NamedTuple):
     skip_reason: str | None = None
     review: Mapping[str, str] | None = None
     target_type: str | None = None         # the describe type (or the new field's type)
-    scores: tuple[str | None, float, float] | None = None  # the assigned candidate, s₁, s₂ (for calibration)
+    scores: tuple[str | None, float, float] | None = None  # the assigned candidate, s₁, s₂
+    evidence: Mapping[str, float] | None = None  # what the top / none models read (model.decision_features)
 
     @property
     def key(self) -> str:

@@ -18,6 +18,7 @@ from control.errors import UsageError
 from control.mapping.loader import load_map
 from control.mapping.issues import MapInvalidError
 from control.mapping.propose.writer import PROPOSAL_FILE
+from control.mapping.transforms import ConcatenateTransform
 
 __all__ = ["ReviewRow", "Review", "review_map", "render_review_html"]
 
@@ -61,6 +62,14 @@ class Review(NamedTuple):
 def _rationale(node: Any) -> dict[str, Any]:
     r = getattr(node, "rationale", None)
     return r.model_dump(mode="json") if r is not None else {}
+
+
+def _joined_sources(field: Any) -> list[str]:
+    """The source paths a ``concatenate`` rule reads (the proposer joins second address lines so)."""
+    first = field.transform[0] if field.transform else None
+    if field.source is None and isinstance(first, ConcatenateTransform):
+        return list(first.concatenate.sources)
+    return []
 
 
 def _reviewed(r: dict[str, Any]) -> str | None:
@@ -109,6 +118,12 @@ def review_map(folder: Path, *, below: float | None = None, kinds: Iterable[str]
                 else "map", route.target, r)
             created = set(spec.fields) if spec is not None else set()
             for field in route.fields:
+                joined = _joined_sources(field)
+                if joined:  # one row per column the rule joins: the first maps, the others join it
+                    for n, path in enumerate(joined):
+                        add(f"{rule.source}:{path}", "field", rule.source, path, "join" if n else "map",
+                            f"{route.target}.{field.target}", _rationale(field))
+                    continue
                 key = f"{rule.source}:{field.source}" if field.source else f"{rule.source}:={field.target}"
                 kind = "key" if field.target == "ServiceTracker_Id__c" else (
                     "create" if field.target in created else "map")

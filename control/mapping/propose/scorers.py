@@ -53,10 +53,16 @@ class TargetCandidate(NamedTuple):
 _JOB_TITLE_OBJECTS = frozenset({"Contact", "Lead", "User"})
 
 
+# resource concepts whose records are people: their "title" is a job title
+_PEOPLE = frozenset({"contact", "technician", "lead"})
+
+
 def candidate_for(sobject: str, field: TargetField, object_concept: str | None) -> TargetCandidate:
     name_concepts = concepts(field.name) | concepts(field.label or field.name)
     if field.name == "Title" and sobject in _JOB_TITLE_OBJECTS:
         name_concepts = frozenset({"job"})
+    if field.name == "Name" and field.label == "Name" and sobject.endswith("__c"):
+        name_concepts = frozenset({"name", "number"})  # a new custom object's record name: its name or number
     if object_concept and len(name_concepts) > 1:
         name_concepts = name_concepts - {object_concept}
     return TargetCandidate(sobject, field, expand(field.name), expand(field.label or field.name), frozenset(name_concepts))
@@ -87,7 +93,12 @@ class Scorer(Protocol):
 
 
 def _column_concepts(column: SourceColumn, context: PairContext) -> frozenset[str]:
-    found = concepts(column.label) | (concepts(column.path) if column.label != column.path else frozenset())
+    # the path adds what a separate label leaves out (cf_1041 "Gate Code"); not a vendor prefix the label dropped
+    found = concepts(column.label) | (concepts(column.path) if not column.path.endswith(column.label) else frozenset())
+    if context.resource_concept in _PEOPLE and "title" in words(column.label):
+        found = (found - {"subject"}) | {"job"}  # a person's title is their job title
+    elif context.resource_concept not in _PEOPLE and found == {"job"}:
+        found = frozenset({"subject"})  # a job's title is its subject
     if context.resource_concept and len(found) > 1:
         found = found - {context.resource_concept}
     return found

@@ -53,7 +53,8 @@ def rationale_of(confidence: float, reasons: tuple[str, ...], alternatives: tupl
 
 def _rule(d: FieldDecision) -> dict[str, Any]:
     rule: dict[str, Any] = {"target": d.target}
-    if d.column.path:
+    sourceless = bool(d.transform) and isinstance(d.transform[0], dict) and "concatenate" in d.transform[0]
+    if d.column.path and not sourceless:
         rule = {"source": d.column.path, **rule}
     if d.transform:
         rule["transform"] = list(d.transform) if len(d.transform) > 1 else d.transform[0]

@@ -12,7 +12,7 @@ from control.mapping.propose.patterns import Pattern, value_pattern
     ("BillingPostalCode", ("billing", "zip")),
     ("cust_ph_no", ("customer", "phone")),
     ("custom_fields.Credit Limit", ("credit", "limit")),
-    ("numberofemployees", ("number", "employees")),
+    ("numberofemployees", ("employees",)),
     ("associatedcompanyid", ("associated", "company", "id")),
     ("E-mail Address", ("email",)),
     ("cf_1234", ()),
