@@ -3,13 +3,15 @@
 Three steps, all on ``split: tune`` schemas only:
 
 1. **pair model** — every compatible (column, field) pair of every labelled column, label 1 for the answer;
-2. **top / none models** — the proposer runs with the new pair model; for each column its assigned
-   candidate's score s₁ and runner-up s₂; label "the assigned candidate is the answer" (top) and "the
-   answer is no existing field" (none);
-3. **threshold** — the lowest confidence at which the tuning decisions are at least
-   :data:`TARGET_PRECISION` right (and so auto-accepted), judged **out of fold**: each tuning schema's
-   decisions come from models fitted on the other tuning schemas, so the threshold is set on confidences
-   the models did not see their answers for (in-sample confidences are optimistic).
+2. **top / none models** — fitted **out of fold** (stacking): each tuning schema is proposed with a pair
+   model fitted on the *other* tuning schemas, and its columns' decision features (s₁, margin, the best
+   candidate's evidence, legibility…) are labelled "the assigned candidate is the answer" (top) and "the
+   answer is no existing field" (none). A pair model scores the schemas it was fitted on too well; fitted
+   on those scores, the decision models would be sure of themselves on every new tenant's vocabulary;
+3. **threshold** — the lowest confidence at which those out-of-fold decisions are at least
+   :data:`TARGET_PRECISION` right (and so auto-accepted).
+
+The pair model used at run time is the one fitted on all tuning schemas.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from control.mapping.propose.model import (
 )
 from control.mapping.propose.lexicon import second_line
 from control.mapping.propose.proposal import DecisionKind
-from control.mapping.propose.routing import object_concept
+from control.mapping.propose.routing import object_concept, resource_concepts
 from control.mapping.propose.scorers import LexicalScorer, PairContext, TypeScorer, ValueScorer, candidate_for, \
     reference_counts
 from control.mapping.propose.source import ColumnRole, columns_of, source_prefixes
@@ -53,7 +55,7 @@ def pair_rows(schemas: Sequence[Schema], target: TargetSchema,
             concept = object_concept(resource.name) or (object_concept(obj_name) if obj else None)
             candidates = target_candidates(obj, concept, "ServiceTracker_Id__c") if obj else [
                 candidate_for(resource.name, f, None) for f in NEW_OBJECT_FIELDS]
-            context = PairContext(concept, landed, reference_counts(candidates))
+            context = PairContext(concept, landed, reference_counts(candidates), resource_concepts(resource.name))
             for column in columns_of(resource, schema.profiles, noise):
                 if column.role is not ColumnRole.DATA or column.key not in schema.answers or second_line(column.path):
                     continue  # (a second street line is joined by rule, not matched)
@@ -79,15 +81,13 @@ def _threshold(pairs: Sequence[tuple[float, bool]]) -> float:
     return 0.99
 
 
-def _fit_models(tune: Sequence[Schema], target: TargetSchema, features: Sequence[str], embeddings: bool,
-                extra: Callable[[Any, Any], Mapping[str, float]] | None) -> Calibration:
-    """The pair model, then the top and none models on the decisions it leads to (threshold not set)."""
-    pair = fit_logistic(pair_rows(tune, target, extra), features)
-    provisional = Calibration(pair, Logistic(DECISION_FEATURES[:2], (1.0, 4.0), 0.0),
-                              Logistic(DECISION_FEATURES[:2], (-1.0, -2.0), 0.0), 0.9, ())
+def _decision_rows(schemas: Sequence[Schema], target: TargetSchema, calibration: Calibration, embeddings: bool
+                   ) -> tuple[list[tuple[dict[str, float], int]], list[tuple[dict[str, float], int]]]:
+    """(top rows, none rows): each labelled column's decision features, labelled "its assigned candidate is
+    the answer" and "the answer is no existing field"."""
     top_rows, none_rows = [], []
-    for schema in tune:
-        _, rows = run_schema(schema, target, embeddings=embeddings, calibration=provisional)
+    for schema in schemas:
+        _, rows = run_schema(schema, target, embeddings=embeddings, calibration=calibration)
         for row in rows:
             if row.decision.scores is None or row.decision.evidence is None or row.decision.kind is DecisionKind.JOIN:
                 continue
@@ -95,20 +95,34 @@ def _fit_models(tune: Sequence[Schema], target: TargetSchema, features: Sequence
             x = dict(row.decision.evidence)
             top_rows.append((x, int(best is not None and best == row.answer)))
             none_rows.append((x, int(row.answer is None)))
-    top = fit_logistic(top_rows, DECISION_FEATURES, l2=0.1)
-    none = fit_logistic(none_rows, DECISION_FEATURES, l2=0.1)
-    return Calibration(pair, top, none, 0.9, tuple(s.name for s in tune))
+    return top_rows, none_rows
+
+
+def _provisional(pair: Logistic) -> Calibration:
+    return Calibration(pair, Logistic(DECISION_FEATURES[:2], (1.0, 4.0), 0.0),
+                       Logistic(DECISION_FEATURES[:2], (-1.0, -2.0), 0.0), 0.9, ())
 
 
 def fit_calibration(schemas: Sequence[Schema], target: TargetSchema, *, features: Sequence[str] = BASE_FEATURES,
                     embeddings: bool = False, extra: Callable[[Any, Any], Mapping[str, float]] | None = None
                     ) -> Calibration:
+    """The models of one scorer set, fitted on the ``tune`` schemas only (module docstring)."""
     tune = [s for s in schemas if s.split == "tune"]
-    fitted = _fit_models(tune, target, features, embeddings, extra)
+    pair = fit_logistic(pair_rows(tune, target, extra), features)
+    folds: list[tuple[Schema, Logistic]] = []
+    top_rows, none_rows = [], []
+    for held in tune:  # out of fold: each tuning schema's decisions from a pair model fitted on the others
+        others = [s for s in tune if s is not held]
+        fold_pair = fit_logistic(pair_rows(others, target, extra), features) if others else pair
+        folds.append((held, fold_pair))
+        top, none = _decision_rows([held], target, _provisional(fold_pair), embeddings)
+        top_rows += top
+        none_rows += none
+    top_model = fit_logistic(top_rows, DECISION_FEATURES, l2=0.1)
+    none_model = fit_logistic(none_rows, DECISION_FEATURES, l2=0.1)
     pairs = []
-    for held in tune:  # out of fold: each tuning schema judged by models fitted on the others
-        fold = _fit_models([s for s in tune if s is not held], target, features, embeddings, extra) \
-            if len(tune) > 1 else fitted
-        _, rows = run_schema(held, target, embeddings=embeddings, calibration=fold)
+    for held, fold_pair in folds:
+        _, rows = run_schema(held, target, embeddings=embeddings,
+                             calibration=Calibration(fold_pair, top_model, none_model, 0.9, ()))
         pairs += [(r.decision.confidence, r.correct) for r in rows]
-    return fitted._replace(threshold=_threshold(pairs))
+    return Calibration(pair, top_model, none_model, _threshold(pairs), tuple(s.name for s in tune))

@@ -32,7 +32,7 @@ from control.mapping.propose.proposal import (
     Proposal,
     ValueMapProposal,
 )
-from control.mapping.propose.routing import object_concept, route_resources
+from control.mapping.propose.routing import object_concept, resource_concepts, route_resources
 from control.mapping.propose.scorers import LexicalScorer, PairContext, TypeScorer, ValueScorer, candidate_for, \
     reference_counts
 from control.mapping.propose.source import AuditProfiles, SourceColumn, columns_of, source_prefixes
@@ -242,7 +242,7 @@ def propose_map(inventory: SourceInventory, target: TargetSchema, *, profiles: A
         concept = object_concept(route.resource) or object_concept(route.target)
         candidates = target_candidates(obj, concept, external_id) if obj else [
             candidate_for(route.target, f, None) for f in NEW_OBJECT_FIELDS]
-        context = PairContext(concept, landed, reference_counts(candidates))
+        context = PairContext(concept, landed, reference_counts(candidates), resource_concepts(route.resource))
         match = match_route(columns, candidates, scorers=scorers, context=context, calibration=calibration,
                             external_id=external_id, decisions=field_reviews, extra=extra, stale=stale)
         decided = _finish_route(route, match.decisions, builder, landed, routes)

@@ -20,7 +20,7 @@ from typing import Iterable
 
 __all__ = ["words", "concepts", "concept_of", "expand", "STOP_WORDS", "OBJECT_CONCEPTS", "phrase",
            "ADDRESS_QUALIFIERS", "PRIMARY_ADDRESS", "vendor_prefixes", "strip_prefix",
-           "second_line", "second_line_stem"]
+           "second_line", "second_line_stem", "legibility"]
 
 # abbreviation → the word it stands for (applied to single words, before concepts)
 _ABBREVIATIONS: dict[str, str] = {
@@ -54,6 +54,8 @@ _ABBREVIATIONS: dict[str, str] = {
     "completed": "complete", "completion": "complete", "finished": "complete", "done": "complete",
     "due": "due", "pmt": "payment", "pay": "payment", "paid": "payment", "dept": "department",
     "div": "department", "fax": "fax", "birthday": "birth", "dob": "birth", "bday": "birth",
+    "cd": "code", "flg": "flag", "mo": "months", "mos": "months", "eq": "equipment", "eqp": "equipment",
+    "equip": "equipment", "dpt": "department",
 }
 
 # concept groups: every word in a group is the same concept (the group's first word names it)
@@ -104,10 +106,10 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("parent", "parent_id", "master", "head", "hq", "headquarters"),
     ("contract", "agreement", "warranty", "plan", "subscription"),
     ("term", "duration", "length", "months"),
-    ("activity", "event", "task", "action"),
+    ("activity", "event", "task", "action", "visit", "appointment", "meeting"),
     ("fax", "facsimile"),
     ("department", "division", "team", "unit_name"),
-    ("job", "position", "role", "designation"),
+    ("job", "position", "designation"),
     ("employees", "headcount", "staffsize"),
     ("rating", "score", "grade", "tier"),
     ("birth", "birthdate"),
@@ -128,6 +130,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("special", "custom_terms", "conditions"),
     ("signed", "signature", "signatory", "executed"),
     ("assistant", "secretary"),
+    ("disposition", "outcome", "result"),
     ("supplied", "caller", "requester", "requestor", "reporter", "submitter"),
     ("salutation", "honorific", "prefix"),
     ("manufacturer", "make", "brand", "vendor", "oem"),
@@ -139,7 +142,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("escalated", "escalation"),
     ("external", "legacy", "old", "original", "source_id"),
     ("unit_price", "rate"),
-    ("sic",), ("naics",), ("duns",), ("ticker", "stock"),
+    ("sic",), ("naics",), ("duns",), ("ticker", "stock", "symbol"),
     ("next", "follow", "followup"),
     ("balance", "outstanding", "owing", "remaining"),
     ("home", "residence", "personal"),
@@ -152,7 +155,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
 # words that carry no meaning for matching (articles, container words, the custom-field marker)
 STOP_WORDS = frozenset({"the", "of", "a", "an", "and", "or", "for", "in", "is", "custom", "fields", "field",
                         "cf", "c", "x", "fld", "col", "column", "info", "data", "sf", "flag", "e",
-                        "has", "yes", "y", "n", "s", "udf", "usr", "user_defined"})
+                        "has", "yes", "y", "n", "s", "udf", "usr", "user_defined", "only"})
 
 # two words that are one concept together (checked after abbreviations): ``postal code`` is ``zip``
 _COMPOUNDS: dict[tuple[str, str], str] = {
@@ -174,6 +177,7 @@ _COMPOUNDS: dict[tuple[str, str], str] = {
 # address qualifiers: a column without one means the object's primary address (Billing, Mailing)
 ADDRESS_QUALIFIERS = frozenset({"billing", "shipping", "mailing", "other", "home"})
 PRIMARY_ADDRESS = frozenset({"billing", "mailing"})
+_ADDRESS_PARTS = frozenset({"street", "city", "state", "zip", "country", "latitude", "longitude"})
 
 # extra words that glued names are split into (``numberofemployees`` → number of employees)
 _EXTRA_VOCABULARY = frozenset({
@@ -185,6 +189,7 @@ _EXTRA_VOCABULARY = frozenset({
     "site", "account", "contact", "case", "task", "event", "opportunity", "asset", "contract", "product", "serial",
     "install", "purchase", "price", "quantity", "usage", "owner", "assistant", "department", "salutation",
     "reports", "to", "lifecycle", "pipeline", "category", "ticket", "content", "body", "notes", "count", "size",
+    "call", "calls", "internal", "tag", "tags", "visit", "log",
 })
 
 # resource words → the Salesforce object they suggest (first = preferred), with the concept that names it
@@ -207,10 +212,18 @@ for _group in _GROUPS:
         _CONCEPT.setdefault(_word, _group[0])
 
 _SPLIT = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|#")
+
 _VOCABULARY: frozenset[str] = frozenset(
     {w for g in _GROUPS for part in g for w in part.split("_") if len(w) >= 2}
     | {w for pair in _ABBREVIATIONS.items() for w in pair if len(w) >= 3}
     | {w for w in STOP_WORDS if len(w) >= 2} | _EXTRA_VOCABULARY)
+# words a clipped token may stand for (letters only, 3+), by first letter
+_CLIP_TARGETS: dict[str, tuple[str, ...]] = {}
+for _w in sorted({w for g in _GROUPS for part in g for w in part.split("_")} | set(_ABBREVIATIONS.values())
+                 | _EXTRA_VOCABULARY):
+    if not _w.isalpha() or len(_w) < 3 or _w in STOP_WORDS:
+        continue
+    _CLIP_TARGETS[_w[0]] = (*_CLIP_TARGETS.get(_w[0], ()), _w)
 
 
 @lru_cache(maxsize=65536)
@@ -231,6 +244,65 @@ def _segment(token: str) -> tuple[str, ...]:
     return found if found and len(found) > 1 else (token,)
 
 
+_VOWELS = frozenset("aeiou")
+
+
+@lru_cache(maxsize=65536)
+def _unclip(token: str) -> str:
+    """A clipped word spelled out, when the vocabulary has one best reading. Two kinds of clipping:
+
+    * vowels dropped (no vowel after the first letter): the token is aligned with each word's consonant
+      skeleton (``department`` → ``dprtmnt``); fewest skipped consonants, then the shortest rest, wins
+      (``clnt`` → client, ``cty`` → city, ``dpt`` → department, ``src`` → source, ``cnt`` → count);
+    * the end cut off (``warr`` → warranty, ``ind`` → industry): taken only when every word it could
+      start means the same.
+
+    Known words, digits and ties between different meanings stay as they are."""
+    if len(token) < 2 or len(token) > 6 or not token.isalpha() or token in _VOCABULARY or token in _CONCEPT:
+        return token
+    candidates = _CLIP_TARGETS.get(token[0], ())
+    if not set(token[1:]) & _VOWELS:
+        short = _skeleton(token)
+        ranked = sorted((fit, word) for word in candidates if len(word) > len(token)
+                        for fit in [_align(short, _skeleton(word))] if fit is not None)
+        if not ranked:
+            return token
+        if len(ranked) > 1 and ranked[0][0] == ranked[1][0] and _meaning(ranked[0][1]) != _meaning(ranked[1][1]):
+            return token
+        return ranked[0][1]
+    if len(token) < 3:
+        return token
+    starts = [word for word in candidates if len(word) >= len(token) + 3 and word.startswith(token)]
+    if not starts or len({_meaning(w) for w in starts}) > 1:
+        return token
+    return min(starts, key=lambda w: (len(w), w))
+
+
+def _meaning(word: str) -> str:
+    return concept_of(_ABBREVIATIONS.get(word, word))
+
+
+def _skeleton(word: str) -> str:
+    """First letter and the consonants after it, doubled letters once: ``address`` → ``adrs``."""
+    out = word[0]
+    for ch in word[1:]:
+        if ch not in _VOWELS and ch != out[-1]:
+            out += ch
+    return out
+
+
+def _align(short: str, skeleton: str) -> tuple[int, int] | None:
+    """Leftmost alignment of ``short`` inside ``skeleton``: (consonants skipped, consonants left over)."""
+    at, skipped = 0, 0
+    for ch in short:
+        found = skeleton.find(ch, at)
+        if found < 0:
+            return None
+        skipped += found - at
+        at = found + 1
+    return skipped, len(skeleton) - at
+
+
 @lru_cache(maxsize=65536)
 def words(text: str) -> tuple[str, ...]:
     """Lower-case words of a field or object name, abbreviations expanded, stop words and digits dropped."""
@@ -242,7 +314,8 @@ def words(text: str) -> tuple[str, ...]:
         for piece in _segment(raw.lower()):
             if piece == "of":
                 continue
-            word = _ABBREVIATIONS.get(piece, piece)
+            word = _ABBREVIATIONS.get(piece) or _unclip(piece)
+            word = _ABBREVIATIONS.get(word, word)
             if out and (out[-1], word) in _COMPOUNDS:
                 out[-1] = _COMPOUNDS[(out[-1], word)]
                 continue
@@ -267,10 +340,12 @@ def concept_of(word: str) -> str:
 def concepts(text: str) -> frozenset[str]:
     """The set of concepts a name carries (``address`` only when nothing more precise is there)."""
     found = {concept_of(w) for w in words(text)}
-    if len(found) > 1:
+    if "address" in found:  # the street, unless a more precise part of the address is named
         found.discard("address")
-    elif found == {"address"}:
-        found = {"street"}
+        if not found & _ADDRESS_PARTS:
+            found.add("street")
+    if "number" in found and found & ADDRESS_QUALIFIERS and "code" in words(text):
+        found = (found - {"number"}) | {"zip"}  # "Billing Code": the postal code of that address
     return frozenset(found)
 
 
@@ -316,3 +391,23 @@ def second_line_stem(name: str) -> str:
     """A street-line name without its line number, lower case: ``Ship Address 2`` → ``ship address``."""
     stem = re.sub(r"(?i)[\s_.-]*(?:line)?[\s_.-]*(?:1|2|one|two|ii|i)$", "", name.rsplit(".", 1)[-1].strip())
     return stem.lower()
+
+
+@lru_cache(maxsize=65536)
+def legibility(text: str) -> float:
+    """The share of a name's tokens that read as words: known to the lexicon (words, abbreviations, clips it
+    can spell out) or plain words (a vowel, four letters or more). ``Gate Code`` → 1.0, ``tsk_nts`` → 1.0
+    (task notes), ``x7_qz`` → 0.0. A name the lexicon cannot read is weak evidence that no field fits."""
+    tokens = [t.lower() for t in _SPLIT.findall(text.removeprefix("custom_fields.").removesuffix("__c"))
+              if not t.isdigit()]
+    if not tokens:
+        return 0.0
+    known = 0
+    for token in tokens:
+        spelled = _ABBREVIATIONS.get(token) or _unclip(token)
+        if token in STOP_WORDS:
+            continue
+        if token in _VOCABULARY or token in _CONCEPT or token in _ABBREVIATIONS or spelled != token or (
+                len(token) >= 4 and set(token) & _VOWELS):
+            known += 1
+    return known / len(tokens)

@@ -20,10 +20,10 @@ from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from rapidfuzz import fuzz
 
-from control.mapping.inventory import SourceType
+from control.mapping.inventory import FieldOrigin, SourceType
 from control.mapping.propose.assignment import best_assignment
 from control.mapping.propose.decisions import Decision, Verdict
-from control.mapping.propose.lexicon import second_line, second_line_stem
+from control.mapping.propose.lexicon import legibility, second_line, second_line_stem
 from control.mapping.propose.model import Calibration, decision_features
 from control.mapping.propose.proposal import Alternative, DecisionKind, FieldDecision
 from control.mapping.propose.scorers import PairContext, Scorer, TargetCandidate, candidate_for
@@ -187,8 +187,9 @@ def _decide(column: SourceColumn, hit: _Scored | None, ranked: list[_Scored], us
     alternatives = tuple(Alternative(s.candidate.name, round(s.score, 3)) for s in others[:3])
     s1 = hit.score if hit else 0.0
     s2 = others[0].score if others else 0.0
-    taken = bool(hit and ranked and ranked[0].candidate.name != hit.candidate.name)
-    features = decision_features(s1, s2, hit.features if hit else None, taken=taken)
+    lost = ranked[0].score if ranked and (hit is None or ranked[0].candidate.name != hit.candidate.name) else 0.0
+    features = decision_features(s1, s2, hit.features if hit else None, lost=lost, legible=legibility(column.label),
+                                 custom=column.origin is FieldOrigin.CUSTOM)
     p_top = calibration.top.predict(features) if hit else 0.0
     p_none = calibration.none.predict(features)
     scores = (hit.candidate.name if hit else None, s1, s2)

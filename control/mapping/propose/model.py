@@ -34,7 +34,8 @@ __all__ = ["Logistic", "Calibration", "fit_logistic", "load_calibration", "decis
 
 BASE_FEATURES = ("name", "synonym", "type", "values", "reference")
 AI_FEATURES = (*BASE_FEATURES, "embedding")
-DECISION_FEATURES = ("logit_s1", "margin", "best_synonym", "best_name", "best_type", "best_values", "taken")
+DECISION_FEATURES = ("logit_s1", "margin", "best_synonym", "best_name", "best_type", "best_values", "lost",
+                     "legible", "custom")
 CALIBRATION_FILE = "calibration.json"
 
 
@@ -110,17 +111,18 @@ def fit_logistic(rows: Sequence[tuple[Mapping[str, float], int]], features: Sequ
     return Logistic(tuple(features), tuple(beta[1:]), beta[0])
 
 
-def decision_features(s1: float, s2: float, best: Mapping[str, float] | None = None, *,
-                      taken: bool = False) -> dict[str, float]:
+def decision_features(s1: float, s2: float, best: Mapping[str, float] | None = None, *, lost: float = 0.0,
+                      legible: float = 1.0, custom: bool = False) -> dict[str, float]:
     """What the top and none models read: the assigned candidate's score s₁ (as a logit), its margin over the
-    runner-up s₂, the assigned candidate's own evidence (synonym, name, type, values) and whether the column's
-    first choice went to another column (``taken``)."""
+    runner-up s₂, the assigned candidate's own evidence (synonym, name, type, values), the score of the
+    column's first choice when another column took it (``lost``; 0 when it did not), how legible the column's name is (``legible``: a name
+    the lexicon cannot read says little) and whether it is a tenant's custom field (``custom``)."""
     clipped = min(max(s1, 1e-4), 1 - 1e-4)
     best = best or {}
     return {"logit_s1": math.log(clipped / (1 - clipped)), "margin": s1 - s2,
             "best_synonym": best.get("synonym", 0.0), "best_name": best.get("name", 0.0),
             "best_type": best.get("type", 0.0), "best_values": best.get("values", 0.0),
-            "taken": 1.0 if taken else 0.0}
+            "lost": lost, "legible": legible, "custom": 1.0 if custom else 0.0}
 
 
 class Calibration(NamedTuple):

@@ -28,7 +28,7 @@ from control.mapping.propose.proposal import Alternative, ObjectDecision
 from control.mapping.target_schema import TargetObject, TargetSchema
 
 __all__ = ["route_resources", "ROUTE_THRESHOLD", "NOT_INSERTABLE", "SKIPPED_RESOURCES", "object_concept",
-           "route_name_for"]
+           "route_name_for", "resource_concepts"]
 
 ROUTE_THRESHOLD = 0.5
 
@@ -61,6 +61,13 @@ def object_concept(name: str) -> str | None:
         if concept in OBJECT_CONCEPTS:
             return concept
     return None
+
+
+def resource_concepts(name: str) -> frozenset[str]:
+    """The concept of a resource's head noun (``service_visits`` → activity, ``jobs`` → job): a column
+    repeating it (``visit_start``, ``job_status``) is read without it."""
+    head = words(name.rsplit("/", 1)[-1])[-1:]
+    return frozenset(concept_of(w) for w in head)
 
 
 def route_name_for(resource: str) -> str:

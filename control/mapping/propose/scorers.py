@@ -74,6 +74,7 @@ class PairContext(NamedTuple):
     resource_concept: str | None
     reference_objects: Mapping[str, tuple[str, ...]]  # source resource → the sObjects its records land in
     reference_fields: Mapping[tuple[str, ...], int] = {}  # (sObject,) → how many target fields can reference it
+    resource_words: frozenset[str] = frozenset()  # concepts of the resource's own name ("jobs" → job)
 
 
 def reference_counts(targets: Iterable[TargetCandidate]) -> dict[tuple[str, ...], int]:
@@ -99,8 +100,9 @@ def _column_concepts(column: SourceColumn, context: PairContext) -> frozenset[st
         found = (found - {"subject"}) | {"job"}  # a person's title is their job title
     elif context.resource_concept not in _PEOPLE and found == {"job"}:
         found = frozenset({"subject"})  # a job's title is its subject
-    if context.resource_concept and len(found) > 1:
-        found = found - {context.resource_concept}
+    own = context.resource_words | ({context.resource_concept} if context.resource_concept else set())
+    if len(found) > 1 and found - own:
+        found = found - own  # "job_status" on jobs: the status
     return found
 
 
@@ -251,7 +253,7 @@ class ValueScorer:
             return Evidence({"values": 0.5})
         expected: set[Pattern] = set(TARGET_PATTERNS.get(field.type, ()))
         for concept in target.concepts:
-            if concept in ("zip", "state", "country", "serial"):
+            if concept in ("zip", "state", "country", "serial", "street", "city"):
                 expected = set(TARGET_PATTERNS[concept])
         if not expected:
             return Evidence({"values": 0.5})
