@@ -148,11 +148,12 @@ def _forced(schema: Schema, target: TargetSchema) -> Decisions:
     return decisions
 
 
-def run_schema(schema: Schema, target: TargetSchema, *, embeddings: bool = False,
+def run_schema(schema: Schema, target: TargetSchema, *, embedder: Any = None,
                calibration: Calibration | None = None) -> tuple[Proposal, list[Scored]]:
-    """Propose with routing forced to the answers; score every labelled field."""
+    """Propose with routing forced to the answers; score every labelled field. ``embedder``: run the
+    embedding scorer with this (loaded) ``EmbeddingScorer``."""
     proposal = propose_map(schema.inventory, target, profiles=schema.profiles, decisions=_forced(schema, target),
-                           embeddings=embeddings, calibration=calibration)
+                           embeddings=embedder is not None, embedder=embedder, calibration=calibration)
     return proposal, decision_rows(proposal, schema.answers)
 
 

@@ -21,6 +21,7 @@ from typing import Any, Callable, Mapping, Sequence
 from control.mapping.propose.engine import NEW_OBJECT_FIELDS
 from control.mapping.propose.matching import target_candidates
 from control.mapping.propose.model import (
+    AI_DECISION_FEATURES,
     BASE_FEATURES,
     DECISION_FEATURES,
     Calibration,
@@ -32,7 +33,7 @@ from control.mapping.propose.lexicon import second_line
 from control.mapping.propose.proposal import DecisionKind
 from control.mapping.propose.routing import object_concept, resource_concepts
 from control.mapping.propose.scorers import LexicalScorer, PairContext, TypeScorer, ValueScorer, candidate_for, \
-    reference_counts
+    has_address, reference_counts
 from control.mapping.propose.source import ColumnRole, columns_of, source_prefixes
 from control.mapping.target_schema import TargetSchema
 from tests.support.mapping_eval import Schema, run_schema
@@ -55,7 +56,8 @@ def pair_rows(schemas: Sequence[Schema], target: TargetSchema,
             concept = object_concept(resource.name) or (object_concept(obj_name) if obj else None)
             candidates = target_candidates(obj, concept, "ServiceTracker_Id__c") if obj else [
                 candidate_for(resource.name, f, None) for f in NEW_OBJECT_FIELDS]
-            context = PairContext(concept, landed, reference_counts(candidates), resource_concepts(resource.name))
+            context = PairContext(concept, landed, reference_counts(candidates), resource_concepts(resource.name),
+                              has_address(candidates))
             for column in columns_of(resource, schema.profiles, noise):
                 if column.role is not ColumnRole.DATA or column.key not in schema.answers or second_line(column.path):
                     continue  # (a second street line is joined by rule, not matched)
@@ -81,13 +83,13 @@ def _threshold(pairs: Sequence[tuple[float, bool]]) -> float:
     return 0.99
 
 
-def _decision_rows(schemas: Sequence[Schema], target: TargetSchema, calibration: Calibration, embeddings: bool
+def _decision_rows(schemas: Sequence[Schema], target: TargetSchema, calibration: Calibration, embedder: Any
                    ) -> tuple[list[tuple[dict[str, float], int]], list[tuple[dict[str, float], int]]]:
     """(top rows, none rows): each labelled column's decision features, labelled "its assigned candidate is
     the answer" and "the answer is no existing field"."""
     top_rows, none_rows = [], []
     for schema in schemas:
-        _, rows = run_schema(schema, target, embeddings=embeddings, calibration=calibration)
+        _, rows = run_schema(schema, target, embedder=embedder, calibration=calibration)
         for row in rows:
             if row.decision.scores is None or row.decision.evidence is None or row.decision.kind is DecisionKind.JOIN:
                 continue
@@ -104,9 +106,10 @@ def _provisional(pair: Logistic) -> Calibration:
 
 
 def fit_calibration(schemas: Sequence[Schema], target: TargetSchema, *, features: Sequence[str] = BASE_FEATURES,
-                    embeddings: bool = False, extra: Callable[[Any, Any], Mapping[str, float]] | None = None
-                    ) -> Calibration:
-    """The models of one scorer set, fitted on the ``tune`` schemas only (module docstring)."""
+                    embedder: Any = None) -> Calibration:
+    """The models of one scorer set, fitted on the ``tune`` schemas only (module docstring); ``embedder``: the
+    ``ai`` set (the loaded embedding scorer)."""
+    extra = embedder.features if embedder is not None else None
     tune = [s for s in schemas if s.split == "tune"]
     pair = fit_logistic(pair_rows(tune, target, extra), features)
     folds: list[tuple[Schema, Logistic]] = []
@@ -115,14 +118,15 @@ def fit_calibration(schemas: Sequence[Schema], target: TargetSchema, *, features
         others = [s for s in tune if s is not held]
         fold_pair = fit_logistic(pair_rows(others, target, extra), features) if others else pair
         folds.append((held, fold_pair))
-        top, none = _decision_rows([held], target, _provisional(fold_pair), embeddings)
+        top, none = _decision_rows([held], target, _provisional(fold_pair), embedder)
         top_rows += top
         none_rows += none
-    top_model = fit_logistic(top_rows, DECISION_FEATURES, l2=0.1)
-    none_model = fit_logistic(none_rows, DECISION_FEATURES, l2=0.1)
+    decision = AI_DECISION_FEATURES if embedder is not None else DECISION_FEATURES
+    top_model = fit_logistic(top_rows, decision, l2=0.1)
+    none_model = fit_logistic(none_rows, decision, l2=0.1)
     pairs = []
     for held, fold_pair in folds:
-        _, rows = run_schema(held, target, embeddings=embeddings,
+        _, rows = run_schema(held, target, embedder=embedder,
                              calibration=Calibration(fold_pair, top_model, none_model, 0.9, ()))
         pairs += [(r.decision.confidence, r.correct) for r in rows]
     return Calibration(pair, top_model, none_model, _threshold(pairs), tuple(s.name for s in tune))

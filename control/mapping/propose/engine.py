@@ -34,7 +34,7 @@ from control.mapping.propose.proposal import (
 )
 from control.mapping.propose.routing import object_concept, resource_concepts, route_resources
 from control.mapping.propose.scorers import LexicalScorer, PairContext, TypeScorer, ValueScorer, candidate_for, \
-    reference_counts
+    has_address, reference_counts
 from control.mapping.propose.source import AuditProfiles, SourceColumn, columns_of, source_prefixes
 from control.mapping.target_schema import TargetField, TargetObject, TargetSchema
 from control.mapping.targets import FieldKind, FieldSpec, NameFieldKind, NameFieldSpec, ObjectSpec
@@ -201,9 +201,10 @@ def _fill_required(route: ObjectDecision, obj: TargetObject | None, decided: lis
 
 
 def propose_map(inventory: SourceInventory, target: TargetSchema, *, profiles: AuditProfiles | None = None,
-                decisions: Decisions | None = None, embeddings: bool = False,
+                decisions: Decisions | None = None, embeddings: bool = False, embedder: Any = None,
                 external_id: str = EXTERNAL_ID_FIELD, calibration: Calibration | None = None) -> Proposal:
-    """Propose the whole map for ``inventory`` into the org described by ``target`` (module docstring)."""
+    """Propose the whole map for ``inventory`` into the org described by ``target`` (module docstring).
+    ``embeddings`` runs the embedding scorer: ``embedder`` (an ``EmbeddingScorer``) or one loaded now."""
     if not target.objects:
         raise UsageError("The proposer needs the target org's describe to propose a map.",
                          hint="Pass --org NAME (a configured org) or --describe FILE.")
@@ -214,7 +215,7 @@ def propose_map(inventory: SourceInventory, target: TargetSchema, *, profiles: A
     if embeddings:
         from control.mapping.propose.embedding import EmbeddingScorer
 
-        embedder = EmbeddingScorer.load()
+        embedder = embedder or EmbeddingScorer.load()
         extra = embedder.features
         names.append("embedding")
     calibration = calibration or load_calibration("ai" if embeddings else "base")
@@ -242,7 +243,8 @@ def propose_map(inventory: SourceInventory, target: TargetSchema, *, profiles: A
         concept = object_concept(route.resource) or object_concept(route.target)
         candidates = target_candidates(obj, concept, external_id) if obj else [
             candidate_for(route.target, f, None) for f in NEW_OBJECT_FIELDS]
-        context = PairContext(concept, landed, reference_counts(candidates), resource_concepts(route.resource))
+        context = PairContext(concept, landed, reference_counts(candidates), resource_concepts(route.resource),
+                              has_address(candidates))
         match = match_route(columns, candidates, scorers=scorers, context=context, calibration=calibration,
                             external_id=external_id, decisions=field_reviews, extra=extra, stale=stale)
         decided = _finish_route(route, match.decisions, builder, landed, routes)

@@ -55,7 +55,7 @@ _ABBREVIATIONS: dict[str, str] = {
     "due": "due", "pmt": "payment", "pay": "payment", "paid": "payment", "dept": "department",
     "div": "department", "fax": "fax", "birthday": "birth", "dob": "birth", "bday": "birth",
     "cd": "code", "flg": "flag", "mo": "months", "mos": "months", "eq": "equipment", "eqp": "equipment",
-    "equip": "equipment", "dpt": "department",
+    "equip": "equipment", "dpt": "department", "yearly": "annual",
 }
 
 # concept groups: every word in a group is the same concept (the group's first word names it)
@@ -89,7 +89,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("amount", "total", "value", "sum", "budget", "price", "cost", "revenue", "worth"),
     ("quantity", "count", "units", "qty_used"),
     ("start", "commence", "from", "opening", "kickoff", "effective"),
-    ("end", "finish", "to", "expiration", "termination", "until", "thru"),
+    ("end", "finish", "to", "expiration", "termination", "until", "thru", "through"),
     ("close", "closure", "projected", "expected", "target", "forecast"),
     ("date", "day", "on", "time", "timestamp", "datetime", "at", "when"),
     ("create", "opened", "entered", "added", "logged", "registered", "submitted", "reported", "received"),
@@ -172,6 +172,7 @@ _COMPOUNDS: dict[tuple[str, str], str] = {
     ("primary", "email"): "email", ("work", "email"): "email",
     ("employee", "count"): "employees", ("staff", "count"): "employees", ("number", "employees"): "employees",
     ("how", "received"): "origin", ("received", "via"): "origin", ("product", "family"): "type",
+    ("per", "year"): "annual", ("work", "notes"): "internal", ("staff", "notes"): "internal",
 }
 
 # address qualifiers: a column without one means the object's primary address (Billing, Mailing)

@@ -160,22 +160,35 @@ def match_route(columns: Iterable[SourceColumn], targets: Sequence[TargetCandida
                 if stale is not None:
                     stale.append(column.key)
         ranked[column.key] = scored[:_TOP_PAIRS]
-    used = {d.target for d in fixed.values() if d.kind is DecisionKind.MAP and d.target}
+    fixed_targets = {d.target for d in fixed.values() if d.kind is DecisionKind.MAP and d.target}
     keys = [c.key for c in order if c.key in ranked]
-    free = {k: {s.candidate.name: s for s in ranked[k] if s.candidate.name not in used} for k in keys}
-    chosen = best_assignment(keys, {k: {name: s.score for name, s in hits.items()} for k, hits in free.items()})
-    assigned = {k: free[k][name] for k, name in chosen.items()}
-    used.update(chosen.values())
-    out: list[FieldDecision] = []
-    written: set[str] = set()
-    for column in order:
-        if column.key in fixed:
-            out.append(fixed[column.key])
-            if fixed[column.key].kind is DecisionKind.MAP:
-                written.add(fixed[column.key].target or "")
-            continue
-        out.append(_decide(column, assigned.get(column.key), ranked[column.key], used, calibration, written,
-                           must_map=column.key in must_map))
+    free = {k: {s.candidate.name: s for s in ranked[k] if s.candidate.name not in fixed_targets} for k in keys}
+    pinned: dict[str, str] = {}
+    while True:
+        rest = [k for k in keys if k not in pinned]
+        chosen = {**pinned, **best_assignment(rest, {k: {n: s.score for n, s in free[k].items()
+                                                        if n not in pinned.values()} for k in rest})}
+        assigned = {k: free[k][name] for k, name in chosen.items()}
+        for key in pinned:
+            hit = assigned[key]
+            assigned[key] = hit._replace(reasons=(
+                f"Salesforce requires {hit.candidate.name} and no column is named for it: this short text, which "
+                "otherwise only matched a long-text field, names the record", *hit.reasons))
+        used = fixed_targets | set(chosen.values())
+        out: list[FieldDecision] = []
+        written: set[str] = set()
+        for column in order:
+            if column.key in fixed:
+                out.append(fixed[column.key])
+                if fixed[column.key].kind is DecisionKind.MAP:
+                    written.add(fixed[column.key].target or "")
+                continue
+            out.append(_decide(column, assigned.get(column.key), ranked[column.key], used, calibration, written,
+                               must_map=column.key in must_map or column.key in pinned))
+        mover = None if pinned else _title_mover(out, targets, free, fixed_targets)
+        if mover is None:
+            break
+        pinned = {mover[0]: mover[1]}
     out = join_second_lines(out, decisions)
     written = {d.target for d in out if d.kind is DecisionKind.MAP and d.target}
     return Match(tuple(out), frozenset(written))
@@ -189,7 +202,8 @@ def _decide(column: SourceColumn, hit: _Scored | None, ranked: list[_Scored], us
     s2 = others[0].score if others else 0.0
     lost = ranked[0].score if ranked and (hit is None or ranked[0].candidate.name != hit.candidate.name) else 0.0
     features = decision_features(s1, s2, hit.features if hit else None, lost=lost, legible=legibility(column.label),
-                                 custom=column.origin is FieldOrigin.CUSTOM)
+                                 custom=column.origin is FieldOrigin.CUSTOM,
+                                 max_embedding=max((s.features.get("embedding", 0.0) for s in ranked), default=0.0))
     p_top = calibration.top.predict(features) if hit else 0.0
     p_none = calibration.none.predict(features)
     scores = (hit.candidate.name if hit else None, s1, s2)
@@ -216,6 +230,18 @@ def _decide(column: SourceColumn, hit: _Scored | None, ranked: list[_Scored], us
     alternatives = tuple(Alternative(s.candidate.name, round(s.score, 3)) for s in ranked[:3])
     return FieldDecision(column, DecisionKind.CREATE, None, round(p_none, 3), (f"no existing field fits ({best})",),
                          alternatives, scores=scores, evidence=evidence)
+
+
+def _title_mover(out: Sequence[FieldDecision], targets: Sequence[TargetCandidate],
+                 free: Mapping[str, Mapping[str, _Scored]], taken: set[str]) -> tuple[str, str] | None:
+    """(column key, Name) when the object requires ``Name``, no decision fills it, and a short text column
+    was mapped to a long-text field (``prt_desc`` → Description): that column names the record instead."""
+    title = next((t.name for t in targets if t.name == "Name" and t.field.required_on_create), None)
+    if title is None or title in taken or any(d.kind is DecisionKind.MAP and d.target == title for d in out):
+        return None
+    movers = [(free[d.key][title].score, d.key) for d in out if d.kind is DecisionKind.MAP and d.key in free
+              and title in free[d.key] and d.target_type == "textarea" and d.column.type is SourceType.STRING]
+    return (max(movers)[1], title) if movers else None
 
 
 def _first_line(column: SourceColumn, streets: Sequence[FieldDecision]) -> FieldDecision | None:

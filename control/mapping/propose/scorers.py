@@ -27,7 +27,8 @@ from control.mapping.propose.source import SourceColumn
 from control.mapping.target_schema import TargetField
 
 __all__ = ["Evidence", "TargetCandidate", "PairContext", "Scorer", "LexicalScorer", "TypeScorer", "ValueScorer",
-           "type_fit", "values_overlap", "candidate_for", "reference_counts", "VALUE_SYNONYMS", "normalise_value"]
+           "type_fit", "values_overlap", "candidate_for", "reference_counts", "VALUE_SYNONYMS", "normalise_value",
+           "has_address"]
 
 
 class Evidence(NamedTuple):
@@ -55,12 +56,19 @@ _JOB_TITLE_OBJECTS = frozenset({"Contact", "Lead", "User"})
 
 # resource concepts whose records are people: their "title" is a job title
 _PEOPLE = frozenset({"contact", "technician", "lead"})
+# what some standard fields hold beyond what their names say (Salesforce conventions)
+_FIELD_CONCEPTS: dict[tuple[str, str], frozenset[str]] = {
+    ("Asset", "UsageEndDate"): frozenset({"end", "contract"}),    # where a warranty's end goes
+    ("Event", "Location"): frozenset({"site", "street"}),          # an address, often
+    ("Event", "StartDateTime"): frozenset({"start", "date", "scheduled"}),
+}
 
 
 def candidate_for(sobject: str, field: TargetField, object_concept: str | None) -> TargetCandidate:
     name_concepts = concepts(field.name) | concepts(field.label or field.name)
     if field.name == "Title" and sobject in _JOB_TITLE_OBJECTS:
         name_concepts = frozenset({"job"})
+    name_concepts = _FIELD_CONCEPTS.get((sobject, field.name), name_concepts)
     if field.name == "Name" and field.label == "Name" and sobject.endswith("__c"):
         name_concepts = frozenset({"name", "number"})  # a new custom object's record name: its name or number
     if object_concept and len(name_concepts) > 1:
@@ -75,6 +83,12 @@ class PairContext(NamedTuple):
     reference_objects: Mapping[str, tuple[str, ...]]  # source resource → the sObjects its records land in
     reference_fields: Mapping[tuple[str, ...], int] = {}  # (sObject,) → how many target fields can reference it
     resource_words: frozenset[str] = frozenset()  # concepts of the resource's own name ("jobs" → job)
+    has_address: bool = True  # the target object has address fields (else "state" means a status)
+
+
+def has_address(targets: Iterable[TargetCandidate]) -> bool:
+    """Whether the candidate fields include an address (a street field)."""
+    return any(t.name.endswith("Street") for t in targets)
 
 
 def reference_counts(targets: Iterable[TargetCandidate]) -> dict[tuple[str, ...], int]:
@@ -100,6 +114,8 @@ def _column_concepts(column: SourceColumn, context: PairContext) -> frozenset[st
         found = (found - {"subject"}) | {"job"}  # a person's title is their job title
     elif context.resource_concept not in _PEOPLE and found == {"job"}:
         found = frozenset({"subject"})  # a job's title is its subject
+    if not context.has_address and "state" in found:
+        found = (found - {"state"}) | {"status"}  # an incident's state is its status
     own = context.resource_words | ({context.resource_concept} if context.resource_concept else set())
     if len(found) > 1 and found - own:
         found = found - own  # "job_status" on jobs: the status

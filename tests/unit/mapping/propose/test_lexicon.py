@@ -41,7 +41,8 @@ def test_different_things_do_not() -> None:
     (["IL", "WI", "MA"], Pattern.REGION),
     (["(312) 555-0142", "312.555.0150"], Pattern.PHONE),
     (["Harbor Dental", "Pike Street Logistics"], Pattern.WORDS),
-    (["x"], None),
+    (["x"], Pattern.WORDS),
+    ([], None),
 ])
 def test_value_patterns(samples: list[str], pattern: Pattern | None) -> None:
     assert value_pattern(samples) == pattern
