@@ -262,6 +262,8 @@ def _unclip(token: str) -> str:
     if len(token) < 2 or len(token) > 6 or not token.isalpha() or token in _VOCABULARY or token in _CONCEPT:
         return token
     candidates = _CLIP_TARGETS.get(token[0], ())
+    if token[0] in _VOWELS and len({_meaning(w) for w in candidates if w.startswith(token)}) > 1:
+        return token  # int: internal, intake… a cut-off word with several endings
     if not set(token[1:]) & _VOWELS:
         short = _skeleton(token)
         ranked = sorted((fit, word) for word in candidates if len(word) > len(token)

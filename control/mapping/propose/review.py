@@ -18,6 +18,7 @@ from control.errors import UsageError
 from control.mapping.loader import load_map
 from control.mapping.issues import MapInvalidError
 from control.mapping.propose.writer import PROPOSAL_FILE
+from control.mapping.rules import RouteMode
 from control.mapping.transforms import ConcatenateTransform
 
 __all__ = ["ReviewRow", "Review", "review_map", "render_review_html"]
@@ -112,25 +113,30 @@ def review_map(folder: Path, *, below: float | None = None, kinds: Iterable[str]
         if rule.skip is not None:
             add(rule.source, "object", rule.source, None, "skip", None, r)
             continue
+        split = sum(1 for route in rule.routes if route.mode is not RouteMode.MATCH) > 1
         for route in rule.routes:
             spec = targets.get(route.target)
-            add(rule.source, "object", rule.source, None, "create" if spec is not None and spec.defines_object
-                else "map", route.target, r)
+            matched = route.mode is RouteMode.MATCH
+            own = f"{rule.source}@{route.name}"  # how decisions name this route (and its columns, when split)
+            add(own if split or matched else rule.source, "object", rule.source, None,
+                "match" if matched else "create" if spec is not None and spec.defines_object else "map",
+                route.target, _rationale(route) if len(rule.routes) > 1 else r)
             created = set(spec.fields) if spec is not None else set()
+            prefix = own if split else rule.source
             for field in route.fields:
                 joined = _joined_sources(field)
                 if joined:  # one row per column the rule joins: the first maps, the others join it
                     for n, path in enumerate(joined):
-                        add(f"{rule.source}:{path}", "field", rule.source, path, "join" if n else "map",
+                        add(f"{prefix}:{path}", "field", rule.source, path, "join" if n else "map",
                             f"{route.target}.{field.target}", _rationale(field))
                     continue
-                key = f"{rule.source}:{field.source}" if field.source else f"{rule.source}:={field.target}"
+                key = f"{prefix}:{field.source}" if field.source else f"{prefix}:={field.target}"
                 kind = "key" if field.target == "ServiceTracker_Id__c" else (
                     "create" if field.target in created else "map")
                 add(key, "field", rule.source, field.source, kind, f"{route.target}.{field.target}",
                     _rationale(field))
             for skipped in route.skipped:
-                add(f"{rule.source}:{skipped.source}", "field", rule.source, skipped.source, "skip", None,
+                add(f"{prefix}:{skipped.source}", "field", rule.source, skipped.source, "skip", None,
                     {**_rationale(skipped), "reasons": [skipped.reason, *_rationale(skipped).get("reasons", [])][:3]})
     wanted = set(kinds)
     selected = [row for row in rows if (below is None or (row.confidence is not None and row.confidence < below))
