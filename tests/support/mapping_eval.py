@@ -45,7 +45,7 @@ from control.mapping.propose.source import AuditProfiles
 from control.mapping.target_schema import TargetSchema, read_describes
 
 __all__ = ["EVAL_DIR", "Schema", "Scored", "Metrics", "load_schemas", "target_schema", "run_schema", "metrics",
-           "baseline", "decision_rows"]
+           "baseline", "decision_rows", "routed_object"]
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "data" / "mapping_eval"
 
@@ -136,13 +136,18 @@ def target_schema() -> TargetSchema:
     return read_describes([EVAL_DIR / "target-org.json"])
 
 
+def routed_object(schema: Schema, resource: str) -> str:
+    """The object the answers route ``resource`` to: an org object, or the new custom object's name."""
+    obj = schema.routes[resource]
+    return schema.inventory.resources[resource].label.replace(" ", "_") + "__c" if obj == "new" else obj
+
+
 def _forced(schema: Schema, target: TargetSchema) -> Decisions:
     decisions = Decisions()
     for resource, obj in schema.routes.items():
         if obj == "new":
-            label = schema.inventory.resources[resource].label
             decisions = decisions.with_decision("objects", resource, Decision(
-                Verdict.EDIT, "create", label.replace(" ", "_") + "__c", at="eval"))
+                Verdict.EDIT, "create", routed_object(schema, resource), at="eval"))
             continue
         decisions = decisions.with_decision("objects", resource, Decision(Verdict.EDIT, "map", obj, at="eval"))
     return decisions

@@ -18,25 +18,21 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Sequence
 
-from control.mapping.propose.engine import NEW_OBJECT_FIELDS
-from control.mapping.propose.matching import target_candidates
+from control.mapping.propose.engine import route_context
+from control.mapping.propose.lexicon import second_line
 from control.mapping.propose.model import (
     AI_DECISION_FEATURES,
     BASE_FEATURES,
     DECISION_FEATURES,
     Calibration,
     Logistic,
-    decision_features,
     fit_logistic,
 )
-from control.mapping.propose.lexicon import second_line
 from control.mapping.propose.proposal import DecisionKind
-from control.mapping.propose.routing import object_concept, resource_concepts
-from control.mapping.propose.scorers import LexicalScorer, PairContext, TypeScorer, ValueScorer, candidate_for, \
-    has_address, reference_counts
+from control.mapping.propose.scorers import LexicalScorer, TypeScorer, ValueScorer
 from control.mapping.propose.source import ColumnRole, columns_of, source_prefixes
 from control.mapping.target_schema import TargetSchema
-from tests.support.mapping_eval import Schema, run_schema
+from tests.support.mapping_eval import Schema, routed_object, run_schema
 
 __all__ = ["fit_calibration", "pair_rows", "TARGET_PRECISION"]
 
@@ -48,16 +44,12 @@ def pair_rows(schemas: Sequence[Schema], target: TargetSchema,
     scorers = [LexicalScorer(), TypeScorer(), ValueScorer()]
     rows: list[tuple[dict[str, float], int]] = []
     for schema in schemas:
-        landed = {r: (o,) for r, o in schema.routes.items() if o != "new"}
+        landed = {r: (routed_object(schema, r),) for r in schema.routes}
         noise = source_prefixes(schema.inventory)
         for resource in schema.inventory.resources.values():
-            obj_name = schema.routes[resource.name]
-            obj = target.object(obj_name) if obj_name != "new" else None
-            concept = object_concept(resource.name) or (object_concept(obj_name) if obj else None)
-            candidates = target_candidates(obj, concept, "ServiceTracker_Id__c") if obj else [
-                candidate_for(resource.name, f, None) for f in NEW_OBJECT_FIELDS]
-            context = PairContext(concept, landed, reference_counts(candidates), resource_concepts(resource.name),
-                              has_address(candidates))
+            sobject = routed_object(schema, resource.name)
+            obj = target.object(sobject) if schema.routes[resource.name] != "new" else None
+            candidates, context = route_context(resource.name, sobject, obj, landed)
             for column in columns_of(resource, schema.profiles, noise):
                 if column.role is not ColumnRole.DATA or column.key not in schema.answers or second_line(column.path):
                     continue  # (a second street line is joined by rule, not matched)

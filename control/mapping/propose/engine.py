@@ -32,13 +32,13 @@ from control.mapping.propose.model import Calibration, load_calibration
 from control.mapping.propose.proposal import DecisionKind, FieldDecision, ObjectDecision, Proposal
 from control.mapping.propose.route_split import owner_rules
 from control.mapping.propose.routing import object_concept, resource_concepts, route_resources
-from control.mapping.propose.scorers import LexicalScorer, PairContext, TypeScorer, ValueScorer, candidate_for, \
-    has_address, reference_counts
+from control.mapping.propose.scorers import LexicalScorer, PairContext, TargetCandidate, TypeScorer, ValueScorer, \
+    candidate_for, has_address, reference_counts
 from control.mapping.propose.source import AuditProfiles, SourceColumn, columns_of, source_prefixes
-from control.mapping.target_schema import TargetSchema
+from control.mapping.target_schema import TargetObject, TargetSchema
 from control.mapping.targets import FieldKind, FieldSpec, NameFieldKind, NameFieldSpec, ObjectSpec
 
-__all__ = ["propose_map", "ID_FIELD_SPEC", "NEW_OBJECT_FIELDS"]
+__all__ = ["propose_map", "route_context", "ID_FIELD_SPEC", "NEW_OBJECT_FIELDS"]
 
 ID_FIELD_SPEC = FieldSpec(type=FieldKind.TEXT, length=64, label="ServiceTracker Id", external_id=True, unique=True,
                           help="The record's id in ServiceTracker. st2sf matches records by it on re-load and "
@@ -55,6 +55,17 @@ def _forced_routes(decisions: Decisions) -> dict[str, tuple[str | None, bool, st
         elif d.target:
             out[resource] = (d.target, d.kind == "create", None)
     return out
+
+
+def route_context(resource: str, sobject: str, obj: TargetObject | None, landed: Mapping[str, tuple[str, ...]],
+                  external_id: str = EXTERNAL_ID_FIELD) -> tuple[list[TargetCandidate], PairContext]:
+    """The candidate fields of a route into ``sobject`` (``obj``: its describe; None for a new object) and the
+    context its pairs are judged in. Shared with the calibration fit, so the models see what runs."""
+    concept = object_concept(resource) or object_concept(sobject)
+    candidates = target_candidates(obj, concept, external_id) if obj else [
+        candidate_for(sobject, f, None) for f in NEW_OBJECT_FIELDS]
+    return candidates, PairContext(concept, landed, reference_counts(candidates), resource_concepts(resource),
+                                   has_address(candidates))
 
 
 def _route_reviews(route: ObjectDecision, reviews: Mapping[str, Decision]) -> dict[str, Decision]:
@@ -109,11 +120,7 @@ def propose_map(inventory: SourceInventory, target: TargetSchema, *, profiles: A
         if route.mode != "insert":
             continue  # a match route finds records and writes no fields
         obj = target.object(route.target) if not route.create else None
-        concept = object_concept(route.resource) or object_concept(route.target)
-        candidates = target_candidates(obj, concept, external_id) if obj else [
-            candidate_for(route.target, f, None) for f in NEW_OBJECT_FIELDS]
-        context = PairContext(concept, landed, reference_counts(candidates), resource_concepts(route.resource),
-                              has_address(candidates))
+        candidates, context = route_context(route.resource, route.target, obj, landed, external_id)
         route_stale: list[str] = []
         match = match_route(columns, candidates, scorers=scorers, context=context, calibration=calibration,
                             external_id=external_id, decisions=_route_reviews(route, field_reviews), extra=extra,

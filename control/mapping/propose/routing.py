@@ -13,6 +13,9 @@ The best object wins when its combined score clears :data:`ROUTE_THRESHOLD`; oth
 **new custom object** named after it (``invoices`` → ``Invoice__c``). Resources that are not records to
 move (workflows, device sync states) and resources whose records need routes the proposer does not build
 (files with bodies, notes on polymorphic parents) are skipped with the reason, for a person to take over.
+
+A routed resource may then get more routes (:mod:`~control.mapping.propose.route_split`): work split into
+Case and a work-order object by its type, people matched to Salesforce users before their Contact route.
 """
 
 from __future__ import annotations
