@@ -221,7 +221,7 @@ def review(
     ctx: typer.Context,
     map_dir: MapDirOption = None,
     below: Annotated[Optional[float], typer.Option("--below", help="Only decisions with a confidence below this.")] = None,
-    kind: Annotated[Optional[list[str]], typer.Option("--kind", help="Only these kinds: map, create, skip, key, join.")] = None,
+    kind: Annotated[Optional[list[str]], typer.Option("--kind", help="Only these kinds: map, create, skip, key, join, match.")] = None,
     resource: Annotated[Optional[str], typer.Option("--resource", help="Only this source resource.")] = None,
     html: Annotated[Optional[Path], typer.Option("--html", help="Also write a sortable, filterable HTML page here.")] = None,
     accept: Annotated[Optional[list[str]], typer.Option(

@@ -149,8 +149,11 @@ def words(text: str) -> tuple[str, ...]:
                 continue
             word = _ABBREVIATIONS.get(piece) or _unclip(piece)
             word = _ABBREVIATIONS.get(word, word)
-            if out and (out[-1], word) in _COMPOUNDS:
-                out[-1] = _COMPOUNDS[(out[-1], word)]
+            pair = (out[-1], word) if out else None
+            if pair is not None and pair not in _COMPOUNDS and len(word) > 3 and word.endswith("s"):
+                pair = (out[-1], word[:-1])  # work orders: a plural compound
+            if pair is not None and pair in _COMPOUNDS:
+                out[-1] = _COMPOUNDS[pair]
                 continue
             out.append(word)
     return tuple(w for w in out if w not in STOP_WORDS)

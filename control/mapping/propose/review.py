@@ -25,11 +25,12 @@ __all__ = ["ReviewRow", "Review", "review_map", "render_review_html"]
 
 
 class ReviewRow(NamedTuple):
-    key: str                  # resource:source (fields) or resource (objects)
+    key: str                  # resource:source (fields) or resource (objects); resource@route[:source] for one
+                              # of several routes
     scope: str                # object | field
     resource: str
     source: str | None
-    kind: str                 # map | create | skip | key (fields); map | create | skip (objects)
+    kind: str                 # map | create | skip | key | join (fields); map | create | skip | match (objects)
     target: str | None
     confidence: float | None
     reasons: tuple[str, ...]

@@ -35,7 +35,7 @@ from control.mapping.propose.proposal import Alternative, ObjectDecision
 from control.mapping.target_schema import TargetSchema
 
 __all__ = ["REACTIVE", "PLANNED", "WORK_CONCEPTS", "work_kind", "type_column", "split_by_type", "user_match",
-           "expand_routes", "route_key", "owner_rules"]
+           "expand_routes", "owner_rules"]
 
 # words of a work type's value that say which kind of work it is
 REACTIVE = frozenset({"break", "fix", "breakfix", "repair", "support", "request", "incident", "emergency",
@@ -159,11 +159,6 @@ def expand_routes(resource: SourceResource, decided: ObjectDecision, schema: Tar
         return [matched, decided._replace(route=f"{decided.route}_contact", reasons=(
             *decided.reasons, "the people the user match does not find"))]
     return [decided]
-
-
-def route_key(resource: str, route: str | None) -> str:
-    """How review decisions name one route of a resource: ``work_orders@work_orders_case``."""
-    return f"{resource}@{route}"
 
 
 _OWNER_WORDS = ("owner", "assigned", "technician", "tech", "rep", "agent", "assignee", "dispatched")

@@ -174,6 +174,12 @@ def _route_one(resource: SourceResource, route: str, candidates: list[TargetObje
     reason = _skip_reason(resource)
     if reason is not None:
         return ObjectDecision(resource.name, label, None, False, 0.9, (reason,), skip_reason=reason)
+    own = custom_object_for(resource, ())
+    deployed = next((o for o in candidates if o.name == own and o.custom), None)
+    if deployed is not None:  # the custom object an earlier map created for this resource
+        return ObjectDecision(resource.name, label, own, False, 0.95,
+                              (f"the org already has {own}, the custom object st2sf makes for {label} "
+                               "(deployed from an earlier map)",), (), route)
     scored = []
     if resource.kind is not ResourceKind.CUSTOM_TABLE:
         for obj in candidates:

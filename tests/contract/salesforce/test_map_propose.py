@@ -4,7 +4,8 @@ The org is seeded with custom ``Work_Order__c`` and ``Site__c`` objects, so the
 proposal must find the org's custom objects through the object listing (``GET /sobjects``), describe
 them beside the standard ones, and use them: planned work orders go to the org's own ``Work_Order__c``
 (not a new object), reactive ones to Case. The map it writes validates against those describes and keeps
-them in ``target-describes.json`` for re-proposals; ``map review`` reads it back.
+them in ``target-describes.json`` for re-proposals; ``map review`` reads it back, and a reviewer's rejection
+of the split and of a joined street line re-proposes the folder without them.
 """
 
 from __future__ import annotations
@@ -92,6 +93,18 @@ def test_propose_against_the_org_uses_its_custom_objects(org: EmulatedOrg, tmp_p
     rows = {r["key"]: r for r in json.loads(review.stdout)["rows"]}
     assert rows["work_orders@work_orders_work_order"]["kind"] == "map"  # the org's object, not a new one
     assert rows["work_orders@work_orders_work_order:status"]["target"] == "Work_Order__c.Status__c"
+    assert rows["clients:billing_address.line2"]["kind"] == "join"
+
+    # a reviewer turns the split and the join down; the folder is re-proposed from its snapshots
+    decided = _st2sf(project, "map", "review", "--map", str(out), "--reject", "work_orders@work_orders_case",
+                     "--reject", "clients:billing_address.line2", "--by", "Dana Reyes", "--json")
+    assert decided.returncode == 0, decided.stdout + decided.stderr
+    rows = {r["key"]: r for r in json.loads(decided.stdout)["rows"]}
+    assert rows["work_orders"]["target"] == "Work_Order__c" and "work_orders@work_orders_case" not in rows
+    assert rows["work_orders:status"]["target"] == "Work_Order__c.Status__c"
+    assert rows["clients:billing_address.line2"]["kind"] == "create"
+    kept = json.loads((out / "decisions.json").read_text("utf-8"))["objects"]["work_orders@work_orders_case"]
+    assert (kept["decision"], kept["by"]) == ("reject", "Dana Reyes")
 
 
 def test_propose_names_an_unknown_org(org: EmulatedOrg, tmp_path: Path) -> None:

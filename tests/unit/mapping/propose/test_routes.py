@@ -130,3 +130,21 @@ def test_a_reviewer_rejects_the_split_or_sets_one_object(tmp_path, inventory, ta
     proposal = repropose(folder).proposal
     assert [(o.target, o.when) for o in proposal.objects if o.resource == "work_orders"] == [("Case", None)]
     assert {d.key for d in proposal.fields if d.column.resource == "work_orders"} >= {"work_orders:status"}
+
+
+def test_proposing_again_after_a_deploy_uses_the_objects_it_made(tmp_path, inventory, target) -> None:
+    first = propose_map(inventory, target)
+    made = sorted({o.target for o in first.objects if o.create and o.target})
+    assert {"Work_Order__c", "Invoice__c"} <= set(made)
+    describes = schema_as_describes(target) + [  # the org after the generated metadata is deployed
+        {"name": name, "label": name.removesuffix("__c").replace("_", " "), "custom": True, "createable": True,
+         "fields": [{"name": "Name", "type": "string", "label": "Name", "length": 80, "createable": True,
+                     "nillable": False, "defaultedOnCreate": False}]} for name in made]
+    path = tmp_path / "deployed.json"
+    path.write_text(json.dumps({"sobjects": describes}), encoding="utf-8")
+    again = propose_map(inventory, read_describes([path]))
+    routes = {(o.resource, o.route): (o.target, o.create) for o in again.objects}
+    assert not any(create for _, create in routes.values())
+    assert routes[("invoices", "invoices")] == ("Invoice__c", False)
+    assert routes[("work_orders", "work_orders_work_order")] == ("Work_Order__c", False)
+    assert not any("_2__c" in (o.target or "") for o in again.objects)
