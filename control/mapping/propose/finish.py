@@ -19,9 +19,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from rapidfuzz import fuzz
+
 from control.mapping.expand import api_name_for
 from control.mapping.inventory import SourceType
 from control.mapping.propose.create import new_field_name, new_field_spec, steps_for
+from control.mapping.propose.lexicon import expand
 from control.mapping.propose.picklists import map_values, new_picklist_values
 from control.mapping.propose.proposal import DecisionKind, FieldDecision, ObjectDecision, ValueMapProposal
 from control.mapping.propose.routing import object_concept
@@ -139,14 +142,21 @@ def finish_route(route: ObjectDecision, decisions: tuple[FieldDecision, ...], bu
             continue
         name = d.target or new_field_name(column, builder.taken(sobject))
         if column.type is SourceType.REFERENCE:
-            parent = (landing.objects().get(column.reference or "") or (None,))[0]
-            if parent is None:
+            parents = landing.routes.get(column.reference or "", [])
+            if not parents:
                 why = f"references {column.reference}, which is not migrated"
                 out.append(d._replace(kind=DecisionKind.SKIP, target=None, skip_reason=why, reasons=(why,)))
                 continue
+            # parents split over several objects: the one the column is named after (work_order_id → Work_Order__c)
+            parent_route, parent = max(parents, key=lambda p: (fuzz.ratio(expand(column.label), expand(p[1])),
+                                                                -parents.index(p)))
+            if len(parents) > 1:
+                others = ", ".join(t for r, t in parents if r != parent_route)
+                d = d._replace(reasons=(*d.reasons, f"a lookup to {parent}: records whose {column.reference} "
+                                                    f"landed in {others} get no link here; add a lookup for those"))
             spec = new_field_spec(column, reference_to=parent,
                                   relationship=builder.relationship(parent, sobject, name))
-            steps = steps_for(column, "reference", lookup=landing.lookup(column.reference))
+            steps = steps_for(column, "reference", lookup={"rule": parent_route})
         elif column.type is SourceType.ENUM and column.values:
             vm = builder.value_map_name(route.route, name)
             builder.value_maps.append(ValueMapProposal(vm, column.key, f"{sobject}.{name}",

@@ -198,7 +198,9 @@ class TypeScorer:
         reference = 0.0
         if fit >= 1.0:
             if column.type is SourceType.REFERENCE:
-                reasons = (f"references {column.reference} → {'/'.join(target.field.reference_to)}",)
+                landed = [o for o in context.reference_objects.get(column.reference or "", ())
+                          if o in target.field.reference_to]
+                reasons = (f"references {column.reference} → {'/'.join(landed)}",)
                 # a lookup is strong evidence when few fields of the object can point at that object
                 reference = 1.0 / max(1, context.reference_fields.get(tuple(context.reference_objects.get(
                     column.reference or "", ()))[:1], 1))
