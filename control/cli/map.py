@@ -209,6 +209,8 @@ def _set_decision(value: str, scope: str, by: str) -> Decision:
         return Decision(Verdict.EDIT, "skip", None, rest or None, by)
     if kind == "create":
         return Decision(Verdict.EDIT, "create", rest or None, None, by)
+    if kind == "join" and scope == "fields":
+        return Decision(Verdict.EDIT, "join", rest or None, None, by)
     if kind == "map" and rest:
         return Decision(Verdict.EDIT, "map", rest, None, by)
     return Decision(Verdict.EDIT, "map", value, None, by)
@@ -219,7 +221,7 @@ def review(
     ctx: typer.Context,
     map_dir: MapDirOption = None,
     below: Annotated[Optional[float], typer.Option("--below", help="Only decisions with a confidence below this.")] = None,
-    kind: Annotated[Optional[list[str]], typer.Option("--kind", help="Only these kinds: map, create, skip, key.")] = None,
+    kind: Annotated[Optional[list[str]], typer.Option("--kind", help="Only these kinds: map, create, skip, key, join, match.")] = None,
     resource: Annotated[Optional[str], typer.Option("--resource", help="Only this source resource.")] = None,
     html: Annotated[Optional[Path], typer.Option("--html", help="Also write a sortable, filterable HTML page here.")] = None,
     accept: Annotated[Optional[list[str]], typer.Option(
@@ -227,8 +229,9 @@ def review(
     reject: Annotated[Optional[list[str]], typer.Option(
         "--reject", help="Rule out the proposed target (KEY); the next candidate or a new field is proposed.")] = None,
     set_: Annotated[Optional[list[str]], typer.Option(
-        "--set", help="KEY=VALUE with VALUE a field (or map:Field), create[:Name__c] or skip:REASON; for a "
-                      "resource: an object, create:Name__c or skip:REASON.")] = None,
+        "--set", help="KEY=VALUE with VALUE a field (or map:Field), create[:Name__c], skip:REASON or (a second "
+                      "address line) join[:Street field]; for a resource: an object, create:Name__c or "
+                      "skip:REASON.")] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="Who decides (needed with --accept/--reject/--set).")] = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -31,13 +31,22 @@ from tests.support.mapping_eval import baseline, load_schemas, metrics, routing_
 _CALIBRATION = Path(__file__).resolve().parents[2] / "control" / "mapping" / "propose" / CALIBRATION_FILE
 
 
+def _embedder(embeddings: bool):  # type: ignore[no-untyped-def]
+    if not embeddings:
+        return None
+    from control.mapping.propose.embedding import EmbeddingScorer
+
+    return EmbeddingScorer.load()
+
+
 def evaluate(embeddings: bool) -> dict[str, object]:
     target = target_schema()
+    embedder = _embedder(embeddings)
     out: dict[str, object] = {"scorers": "lexical, type, values" + (", embedding" if embeddings else ""), "schemas": {}}
     pooled: dict[str, list] = {"tune": [], "holdout": []}
     threshold = 0.0
     for schema in load_schemas():
-        proposal, rows = run_schema(schema, target, embeddings=embeddings)
+        proposal, rows = run_schema(schema, target, embedder=embedder)
         threshold = proposal.threshold
         pooled[schema.split] += rows
         m = metrics(rows, proposal.threshold, baseline_top1=baseline(schema, target),
@@ -72,12 +81,9 @@ def fit(embeddings: bool) -> None:
     data = json.loads(_CALIBRATION.read_text(encoding="utf-8")) if _CALIBRATION.is_file() else {}
     data["base"] = fit_calibration(schemas, target).as_json()
     if embeddings:
-        from control.mapping.propose.embedding import EmbeddingScorer
-
-        embedder = EmbeddingScorer.load()
+        embedder = _embedder(True)
         embedder.prepare([], target)
-        data["ai"] = fit_calibration(schemas, target, features=AI_FEATURES, embeddings=True,
-                                     extra=embedder.features).as_json()
+        data["ai"] = fit_calibration(schemas, target, features=AI_FEATURES, embedder=embedder).as_json()
     _CALIBRATION.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {_CALIBRATION.name}: " + ", ".join(f"{k} threshold {v['threshold']}" for k, v in data.items()))
 

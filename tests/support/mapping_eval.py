@@ -45,7 +45,7 @@ from control.mapping.propose.source import AuditProfiles
 from control.mapping.target_schema import TargetSchema, read_describes
 
 __all__ = ["EVAL_DIR", "Schema", "Scored", "Metrics", "load_schemas", "target_schema", "run_schema", "metrics",
-           "baseline", "decision_rows"]
+           "baseline", "decision_rows", "routed_object"]
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "data" / "mapping_eval"
 
@@ -66,7 +66,7 @@ class Scored(NamedTuple):
 
     @property
     def predicted(self) -> str | None:
-        return self.decision.target if self.decision.kind is DecisionKind.MAP else None
+        return self.decision.target if self.decision.kind in (DecisionKind.MAP, DecisionKind.JOIN) else None
 
     @property
     def correct(self) -> bool:
@@ -136,23 +136,29 @@ def target_schema() -> TargetSchema:
     return read_describes([EVAL_DIR / "target-org.json"])
 
 
+def routed_object(schema: Schema, resource: str) -> str:
+    """The object the answers route ``resource`` to: an org object, or the new custom object's name."""
+    obj = schema.routes[resource]
+    return schema.inventory.resources[resource].label.replace(" ", "_") + "__c" if obj == "new" else obj
+
+
 def _forced(schema: Schema, target: TargetSchema) -> Decisions:
     decisions = Decisions()
     for resource, obj in schema.routes.items():
         if obj == "new":
-            label = schema.inventory.resources[resource].label
             decisions = decisions.with_decision("objects", resource, Decision(
-                Verdict.EDIT, "create", label.replace(" ", "_") + "__c", at="eval"))
+                Verdict.EDIT, "create", routed_object(schema, resource), at="eval"))
             continue
         decisions = decisions.with_decision("objects", resource, Decision(Verdict.EDIT, "map", obj, at="eval"))
     return decisions
 
 
-def run_schema(schema: Schema, target: TargetSchema, *, embeddings: bool = False,
+def run_schema(schema: Schema, target: TargetSchema, *, embedder: Any = None,
                calibration: Calibration | None = None) -> tuple[Proposal, list[Scored]]:
-    """Propose with routing forced to the answers; score every labelled field."""
+    """Propose with routing forced to the answers; score every labelled field. ``embedder``: run the
+    embedding scorer with this (loaded) ``EmbeddingScorer``."""
     proposal = propose_map(schema.inventory, target, profiles=schema.profiles, decisions=_forced(schema, target),
-                           embeddings=embeddings, calibration=calibration)
+                           embeddings=embedder is not None, embedder=embedder, calibration=calibration)
     return proposal, decision_rows(proposal, schema.answers)
 
 

@@ -3,33 +3,36 @@
 Three steps, all on ``split: tune`` schemas only:
 
 1. **pair model** — every compatible (column, field) pair of every labelled column, label 1 for the answer;
-2. **top / none models** — the proposer runs with the new pair model; for each column its assigned
-   candidate's score s₁ and runner-up s₂; label "the assigned candidate is the answer" (top) and "the
-   answer is no existing field" (none);
-3. **threshold** — the lowest confidence at which the tuning decisions are at least
+2. **top / none models** — fitted **out of fold** (stacking): each tuning schema is proposed with a pair
+   model fitted on the *other* tuning schemas, and its columns' decision features (s₁, margin, the best
+   candidate's evidence, legibility…) are labelled "the assigned candidate is the answer" (top) and "the
+   answer is no existing field" (none). A pair model scores the schemas it was fitted on too well; fitted
+   on those scores, the decision models would be sure of themselves on every new tenant's vocabulary;
+3. **threshold** — the lowest confidence at which those out-of-fold decisions are at least
    :data:`TARGET_PRECISION` right (and so auto-accepted).
+
+The pair model used at run time is the one fitted on all tuning schemas.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Sequence
 
-from control.mapping.propose.engine import NEW_OBJECT_FIELDS
-from control.mapping.propose.matching import target_candidates
+from control.mapping.propose.engine import route_context
+from control.mapping.propose.lexicon import second_line
 from control.mapping.propose.model import (
+    AI_DECISION_FEATURES,
     BASE_FEATURES,
     DECISION_FEATURES,
     Calibration,
     Logistic,
-    decision_features,
     fit_logistic,
 )
-from control.mapping.propose.routing import object_concept
-from control.mapping.propose.scorers import LexicalScorer, PairContext, TypeScorer, ValueScorer, candidate_for, \
-    reference_counts
-from control.mapping.propose.source import ColumnRole, columns_of
+from control.mapping.propose.proposal import DecisionKind
+from control.mapping.propose.scorers import LexicalScorer, TypeScorer, ValueScorer
+from control.mapping.propose.source import ColumnRole, columns_of, source_prefixes
 from control.mapping.target_schema import TargetSchema
-from tests.support.mapping_eval import Schema, run_schema
+from tests.support.mapping_eval import Schema, routed_object, run_schema
 
 __all__ = ["fit_calibration", "pair_rows", "TARGET_PRECISION"]
 
@@ -41,17 +44,15 @@ def pair_rows(schemas: Sequence[Schema], target: TargetSchema,
     scorers = [LexicalScorer(), TypeScorer(), ValueScorer()]
     rows: list[tuple[dict[str, float], int]] = []
     for schema in schemas:
-        landed = {r: (o,) for r, o in schema.routes.items() if o != "new"}
+        landed = {r: (routed_object(schema, r),) for r in schema.routes}
+        noise = source_prefixes(schema.inventory)
         for resource in schema.inventory.resources.values():
-            obj_name = schema.routes[resource.name]
-            obj = target.object(obj_name) if obj_name != "new" else None
-            concept = object_concept(resource.name) or (object_concept(obj_name) if obj else None)
-            candidates = target_candidates(obj, concept, "ServiceTracker_Id__c") if obj else [
-                candidate_for(resource.name, f, None) for f in NEW_OBJECT_FIELDS]
-            context = PairContext(concept, landed, reference_counts(candidates))
-            for column in columns_of(resource, schema.profiles):
-                if column.role is not ColumnRole.DATA or column.key not in schema.answers:
-                    continue
+            sobject = routed_object(schema, resource.name)
+            obj = target.object(sobject) if schema.routes[resource.name] != "new" else None
+            candidates, context = route_context(resource.name, sobject, obj, landed)
+            for column in columns_of(resource, schema.profiles, noise):
+                if column.role is not ColumnRole.DATA or column.key not in schema.answers or second_line(column.path):
+                    continue  # (a second street line is joined by rule, not matched)
                 answer = schema.answers[column.key]
                 for candidate in candidates:
                     features: dict[str, float] = {}
@@ -74,28 +75,50 @@ def _threshold(pairs: Sequence[tuple[float, bool]]) -> float:
     return 0.99
 
 
-def fit_calibration(schemas: Sequence[Schema], target: TargetSchema, *, features: Sequence[str] = BASE_FEATURES,
-                    embeddings: bool = False, extra: Callable[[Any, Any], Mapping[str, float]] | None = None
-                    ) -> Calibration:
-    tune = [s for s in schemas if s.split == "tune"]
-    pair = fit_logistic(pair_rows(tune, target, extra), features)
-    provisional = Calibration(pair, Logistic(DECISION_FEATURES, (1.0, 4.0), 0.0),
-                              Logistic(DECISION_FEATURES, (-1.0, -2.0), 0.0), 0.9, ())
+def _decision_rows(schemas: Sequence[Schema], target: TargetSchema, calibration: Calibration, embedder: Any
+                   ) -> tuple[list[tuple[dict[str, float], int]], list[tuple[dict[str, float], int]]]:
+    """(top rows, none rows): each labelled column's decision features, labelled "its assigned candidate is
+    the answer" and "the answer is no existing field"."""
     top_rows, none_rows = [], []
-    for schema in tune:
-        _, rows = run_schema(schema, target, embeddings=embeddings, calibration=provisional)
+    for schema in schemas:
+        _, rows = run_schema(schema, target, embedder=embedder, calibration=calibration)
         for row in rows:
-            if row.decision.scores is None:
+            if row.decision.scores is None or row.decision.evidence is None or row.decision.kind is DecisionKind.JOIN:
                 continue
-            best, s1, s2 = row.decision.scores
-            x = decision_features(s1, s2)
+            best = row.decision.scores[0]
+            x = dict(row.decision.evidence)
             top_rows.append((x, int(best is not None and best == row.answer)))
             none_rows.append((x, int(row.answer is None)))
-    top = fit_logistic(top_rows, DECISION_FEATURES, l2=0.1)
-    none = fit_logistic(none_rows, DECISION_FEATURES, l2=0.1)
-    fitted = Calibration(pair, top, none, 0.9, tuple(s.name for s in tune))
+    return top_rows, none_rows
+
+
+def _provisional(pair: Logistic) -> Calibration:
+    return Calibration(pair, Logistic(DECISION_FEATURES[:2], (1.0, 4.0), 0.0),
+                       Logistic(DECISION_FEATURES[:2], (-1.0, -2.0), 0.0), 0.9, ())
+
+
+def fit_calibration(schemas: Sequence[Schema], target: TargetSchema, *, features: Sequence[str] = BASE_FEATURES,
+                    embedder: Any = None) -> Calibration:
+    """The models of one scorer set, fitted on the ``tune`` schemas only (module docstring); ``embedder``: the
+    ``ai`` set (the loaded embedding scorer)."""
+    extra = embedder.features if embedder is not None else None
+    tune = [s for s in schemas if s.split == "tune"]
+    pair = fit_logistic(pair_rows(tune, target, extra), features)
+    folds: list[tuple[Schema, Logistic]] = []
+    top_rows, none_rows = [], []
+    for held in tune:  # out of fold: each tuning schema's decisions from a pair model fitted on the others
+        others = [s for s in tune if s is not held]
+        fold_pair = fit_logistic(pair_rows(others, target, extra), features) if others else pair
+        folds.append((held, fold_pair))
+        top, none = _decision_rows([held], target, _provisional(fold_pair), embedder)
+        top_rows += top
+        none_rows += none
+    decision = AI_DECISION_FEATURES if embedder is not None else DECISION_FEATURES
+    top_model = fit_logistic(top_rows, decision, l2=0.1)
+    none_model = fit_logistic(none_rows, decision, l2=0.1)
     pairs = []
-    for schema in tune:
-        _, rows = run_schema(schema, target, embeddings=embeddings, calibration=fitted)
+    for held, fold_pair in folds:
+        _, rows = run_schema(held, target, embedder=embedder,
+                             calibration=Calibration(fold_pair, top_model, none_model, 0.9, ()))
         pairs += [(r.decision.confidence, r.correct) for r in rows]
-    return fitted._replace(threshold=_threshold(pairs))
+    return Calibration(pair, top_model, none_model, _threshold(pairs), tuple(s.name for s in tune))

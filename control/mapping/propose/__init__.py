@@ -9,9 +9,12 @@ Public API::
 Modules: ``lexicon`` (words, abbreviations, synonym concepts), ``patterns`` (value shapes), ``source``
 (flattened source columns and audit profiles), ``scorers`` (lexical, type, values), ``embedding``
 (optional), ``model`` (logistic pair model, calibrated top/none models), ``routing`` (resource → object),
-``matching`` (columns → fields for one route), ``create`` (new fields and transforms), ``picklists``
-(value maps), ``engine`` (``propose_map``), ``proposal`` (the decision types), ``decisions`` (a reviewer's
-decisions file), ``writer`` (map files), ``review`` (``review_map``, terminal and HTML).
+``route_split`` (work split by type, people matched to users, owner rules), ``matching`` (columns → fields
+for one route), ``assignment`` (the one-to-one assignment), ``create`` (new fields and transforms),
+``finish`` (names, specs, lookups, value maps of a route's decisions), ``picklists`` (value maps),
+``engine`` (``propose_map``), ``proposal`` (the decision types), ``decisions`` (a reviewer's decisions
+file), ``writer`` (map files), ``review`` (``review_map``, terminal and HTML), ``workspace`` (propose into
+a folder and again from its snapshots).
 """
 
 from __future__ import annotations

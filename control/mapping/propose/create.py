@@ -14,7 +14,7 @@ read as instants; a datetime going into a date field says which calendar day it 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from control.mapping.expand import api_name_for
 from control.mapping.inventory import FieldOrigin, SourceType
@@ -86,10 +86,11 @@ def new_field_spec(column: SourceColumn, *, reference_to: str | None = None, rel
 
 
 def steps_for(column: SourceColumn, describe_type: str, *, value_map: str | None = None,
-              lookup_route: str | None = None) -> tuple[Any, ...]:
-    """The transform steps (map YAML data) that take the column's values into a field of ``describe_type``."""
-    if lookup_route:
-        return ({"lookup": {"rule": lookup_route}},)
+              lookup: Mapping[str, Any] | None = None) -> tuple[Any, ...]:
+    """The transform steps (map YAML data) that take the column's values into a field of ``describe_type``;
+    ``lookup``: the lookup's parameters for a reference (``{rule: route}`` or ``{resource: name}``)."""
+    if lookup:
+        return ({"lookup": dict(lookup)},)
     if value_map and describe_type in ("picklist", "multipicklist", "combobox"):
         return ({"value_map": value_map},)
     untyped = column.origin is FieldOrigin.CUSTOM

@@ -13,7 +13,8 @@ lost. Each decision names what it is about and what the person chose::
 
 ``accept`` pins the proposal as it is (kind and target); ``reject`` rules the named target out (the next
 candidate, or a new field, is proposed instead); ``edit`` sets kind and target (or the skip reason) by
-hand. A decision about a column or resource that no longer exists in the inventory is kept in the file
+hand. One route of a resource with several is ``resource@route`` (rejecting it drops that split or user
+match), and a column of one of several routes with fields ``resource@route:path``. A decision about a column or resource that no longer exists in the inventory is kept in the file
 and reported as stale, never applied to something else.
 
 The file is not part of the map's content hash: its effect is in the map files it shapes, and those are

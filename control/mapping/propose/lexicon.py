@@ -7,194 +7,35 @@ to a **concept**: a synonym group of the field-service / CRM vocabulary (``zip``
 ``postal`` are one concept; ``client``, ``customer`` and ``account`` another). Two names that share
 concepts mean the same thing even when no letter is shared (``zip`` ↔ ``PostalCode``).
 
-The lexicon is data, written from the vocabulary of field-service and CRM products (work orders, dispatch,
-assets, contracts, invoices) and Salesforce's own field names; it is not fitted to any evaluation schema.
-Object concepts (:data:`OBJECT_CONCEPTS`) say which Salesforce object a resource name suggests.
+Clipped words are spelled out when one reading wins (``clnt`` → client, ``dpt`` → department, ``warr`` →
+warranty; ``int`` stays: internal or intake). Beside reading names: vendor prefixes (``hs_``), second street
+lines (``line2``) and how legible a name is.
+
+The words themselves are data in :mod:`control.mapping.propose.vocabulary`. Object concepts
+(:data:`OBJECT_CONCEPTS`) say which Salesforce object a resource name suggests.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Iterable
 
-__all__ = ["words", "concepts", "concept_of", "expand", "STOP_WORDS", "OBJECT_CONCEPTS", "phrase",
-           "ADDRESS_QUALIFIERS", "PRIMARY_ADDRESS"]
-
-# abbreviation → the word it stands for (applied to single words, before concepts)
-_ABBREVIATIONS: dict[str, str] = {
-    "no": "number", "nbr": "number", "num": "number", "nr": "number", "nmbr": "number", "#": "number",
-    "ph": "phone", "tel": "phone", "telephone": "phone", "phn": "phone", "mob": "mobile", "cell": "mobile",
-    "cellphone": "mobile", "addr": "address", "adr": "address", "st": "street", "str": "street",
-    "amt": "amount", "qty": "quantity", "desc": "description", "descr": "description", "dt": "date",
-    "dte": "date", "ts": "timestamp", "tm": "time", "cust": "customer", "cus": "customer", "acct": "account",
-    "acc": "account", "accnt": "account", "co": "company", "cmpny": "company", "comp": "company",
-    "org": "organization", "nm": "name", "fname": "first", "lname": "last", "first": "first", "last": "last",
-    "mgr": "manager", "emp": "employee", "tech": "technician", "techn": "technician", "wo": "workorder",
-    "svc": "service", "serv": "service", "srv": "service", "sched": "scheduled", "schd": "scheduled",
-    "est": "estimated", "pri": "priority", "prio": "priority", "stat": "status", "sts": "status",
-    "sn": "serial", "ser": "serial", "mfr": "manufacturer", "mfg": "manufacturer", "inst": "install",
-    "instl": "install", "installed": "install", "installation": "install", "purch": "purchase",
-    "purchased": "purchase", "exp": "expiration", "expiry": "expiration", "expires": "expiration",
-    "eff": "effective", "beg": "start", "begin": "start", "begins": "start", "ends": "end", "cmt": "comment",
-    "cmts": "comments", "ref": "reference", "ext": "external", "pct": "percent", "perc": "percent",
-    "url": "website", "web": "website", "www": "website", "homepage": "website", "site": "site",
-    "e": "e", "mail": "email", "emailaddress": "email", "eml": "email", "zipcode": "zip", "postcode": "zip",
-    "prov": "region", "province": "region", "state": "state", "cntry": "country", "ctry": "country",
-    "cty": "city", "town": "city", "municipality": "city", "ln": "line", "yr": "year", "yrs": "years",
-    "hrs": "hours", "hr": "hours", "mins": "minutes", "min": "minutes", "dur": "duration", "ttl": "total",
-    "bal": "balance", "inv": "invoice", "ctr": "contract", "cntr": "contract", "agmt": "agreement",
-    "agr": "agreement", "prj": "project", "proj": "project", "loc": "location", "lat": "latitude",
-    "lng": "longitude", "lon": "longitude", "long": "longitude", "pn": "part", "sku": "sku", "uom": "unit",
-    "msrp": "price", "rev": "revenue", "empl": "employees", "emps": "employees", "cat": "category",
-    "lbl": "label", "subj": "subject", "titl": "title", "resp": "response", "res": "resolution",
-    "closed": "close", "closing": "close", "created": "create", "creation": "create", "updated": "update",
-    "modified": "update", "modify": "update", "mod": "update", "changed": "update", "lastmodified": "update",
-    "completed": "complete", "completion": "complete", "finished": "complete", "done": "complete",
-    "due": "due", "pmt": "payment", "pay": "payment", "paid": "payment", "dept": "department",
-    "div": "department", "fax": "fax", "birthday": "birth", "dob": "birth", "bday": "birth",
-}
-
-# concept groups: every word in a group is the same concept (the group's first word names it)
-_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("account", "client", "customer", "company", "organization", "business", "firm", "accounts", "clients",
-     "customers", "companies"),
-    ("contact", "person", "people", "contacts"),
-    ("name", "title_name", "fullname"),
-    ("first", "given", "forename", "firstname"),
-    ("last", "surname", "family", "lastname"),
-    ("phone", "telephone", "landline"),
-    ("mobile", "cellular", "smartphone"),
-    ("email", "e-mail", "mailbox"),
-    ("website", "webpage", "web_site", "domain"),
-    ("street", "line1", "line2", "line", "address1", "address2", "road"),
-    ("city", "locality", "suburb"),
-    ("state", "region", "county", "territory"),
-    ("zip", "postal", "postalcode", "zip_code"),
-    ("country", "nation"),
-    ("billing", "bill", "invoicing", "billto"),
-    ("shipping", "ship", "delivery", "shipto", "service_address"),
-    ("mailing", "postal_address"),
-    ("description", "details", "detail", "notes", "note", "remarks", "comments", "comment", "body",
-     "narrative", "memo", "text", "problem", "content"),
-    ("subject", "summary", "title", "headline", "topic", "short"),
-    ("status", "stage", "phase", "condition", "lifecycle"),
-    ("priority", "urgency", "severity", "importance"),
-    ("type", "kind", "category", "classification", "class"),
-    ("number", "code", "identifier", "ref_number"),
-    ("serial", "serialnumber"),
-    ("amount", "total", "value", "sum", "budget", "price", "cost", "revenue", "worth"),
-    ("quantity", "count", "units", "qty_used"),
-    ("start", "commence", "from", "opening", "kickoff", "effective"),
-    ("end", "finish", "to", "expiration", "termination", "until", "thru"),
-    ("close", "closure", "projected", "expected", "target", "forecast"),
-    ("date", "day", "on", "time", "timestamp", "datetime", "at", "when"),
-    ("create", "opened", "entered", "added", "logged", "registered", "submitted", "reported", "received"),
-    ("update", "edited", "revised"),
-    ("install", "commissioned", "deployed", "setup"),
-    ("purchase", "bought", "acquired", "acquisition", "sale"),
-    ("asset", "equipment", "machine", "device", "appliance", "installed_product"),
-    ("product", "part", "item", "catalog", "sku", "material", "component", "article"),
-    ("technician", "engineer", "employee", "staff", "worker", "fieldworker", "crew", "agent",
-     "assignee", "assigned", "owner", "rep", "dispatched_to"),
-    ("industry", "sector", "vertical", "segment", "market"),
-    ("source", "origin", "channel", "via"),
-    ("reason", "cause"),
-    ("parent", "parent_id", "master", "head", "hq", "headquarters"),
-    ("contract", "agreement", "warranty", "plan", "subscription"),
-    ("term", "duration", "length", "months"),
-    ("activity", "event", "task", "action"),
-    ("fax", "facsimile"),
-    ("department", "division", "team", "unit_name"),
-    ("job", "position", "role", "designation"),
-    ("employees", "headcount", "staffsize"),
-    ("rating", "score", "grade", "tier"),
-    ("birth", "birthdate"),
-    ("site", "location", "premises", "property", "facility", "branch", "store"),
-    ("probability", "likelihood", "chance", "confidence"),
-    ("stage_name",),
-    ("active", "enabled", "inactive"),
-    ("family", "group", "line_of_business"),
-    ("ownership", "owned", "structure"),
-    ("latitude",), ("longitude",),
-    ("year", "founded", "established", "since"),
-    ("lead", "prospect", "inquiry", "enquiry"),
-    ("opportunity", "deal", "pipeline"),
-    ("case", "ticket", "issue", "incident", "request", "complaint"),
-    ("workorder", "work_order", "job_ticket", "service_order"),
-    ("invoice", "bill_doc", "statement"),
-    ("project",),
-    ("special", "custom_terms", "conditions"),
-    ("signed", "signature", "signatory", "executed"),
-    ("assistant", "secretary"),
-    ("salutation", "honorific", "prefix"),
-    ("manufacturer", "make", "brand", "vendor", "oem"),
-    ("model",),
-    ("competitor", "rival"),
-    ("duration_minutes",),
-    ("all", "whole"),
-    ("private", "confidential", "hidden"),
-    ("escalated", "escalation"),
-    ("external", "legacy", "old", "original", "source_id"),
-    ("unit_price", "rate"),
-    ("sic",), ("naics",), ("duns",), ("ticker", "stock"),
-    ("next", "follow", "followup"),
-    ("balance", "outstanding", "owing", "remaining"),
-    ("home", "residence", "personal"),
-    ("other", "alternate", "alt", "secondary", "additional"),
-    ("usage",),
-    ("rev_share",),
-    ("lead_source", "referral", "referred", "campaign"),
+from control.mapping.propose.vocabulary import (
+    ABBREVIATIONS as _ABBREVIATIONS,
+    ADDRESS_PARTS as _ADDRESS_PARTS,
+    ADDRESS_QUALIFIERS,
+    COMPOUNDS as _COMPOUNDS,
+    EXTRA_VOCABULARY as _EXTRA_VOCABULARY,
+    GROUPS as _GROUPS,
+    OBJECT_CONCEPTS,
+    PRIMARY_ADDRESS,
+    STOP_WORDS,
 )
 
-# words that carry no meaning for matching (articles, container words, the custom-field marker)
-STOP_WORDS = frozenset({"the", "of", "a", "an", "and", "or", "for", "in", "is", "custom", "fields", "field",
-                        "cf", "c", "x", "fld", "col", "column", "info", "data", "sf", "flag", "e",
-                        "has", "yes", "y", "n", "s", "udf", "usr", "user_defined"})
-
-# two words that are one concept together (checked after abbreviations): ``postal code`` is ``zip``
-_COMPOUNDS: dict[tuple[str, str], str] = {
-    ("postal", "code"): "zip", ("zip", "code"): "zip", ("post", "code"): "zip", ("e", "mail"): "email",
-    ("serial", "number"): "serial", ("work", "order"): "workorder", ("short", "description"): "summary",
-    ("web", "site"): "website", ("web", "address"): "website", ("email", "address"): "email",
-    ("phone", "number"): "phone", ("mobile", "phone"): "mobile", ("mobile", "number"): "mobile",
-    ("cell", "phone"): "mobile", ("job", "title"): "job", ("line", "one"): "line1", ("line", "two"): "line2",
-    ("address", "line"): "street", ("street", "address"): "street", ("fax", "number"): "fax",
-    ("due", "date"): "close", ("go", "live"): "start", ("first", "name"): "first", ("last", "name"): "last",
-    ("given", "name"): "first", ("family", "name"): "last", ("e", "email"): "email",
-    ("office", "phone"): "phone", ("work", "phone"): "phone", ("business", "phone"): "phone",
-    ("main", "phone"): "phone", ("direct", "phone"): "phone", ("primary", "phone"): "phone",
-    ("primary", "email"): "email", ("work", "email"): "email",
-}
-
-# address qualifiers: a column without one means the object's primary address (Billing, Mailing)
-ADDRESS_QUALIFIERS = frozenset({"billing", "shipping", "mailing", "other", "home"})
-PRIMARY_ADDRESS = frozenset({"billing", "mailing"})
-
-# extra words that glued names are split into (``numberofemployees`` → number of employees)
-_EXTRA_VOCABULARY = frozenset({
-    "annual", "associated", "of", "modified", "created", "date", "name", "number", "company", "deal", "job", "title",
-    "stage", "owner", "lead", "status", "id", "year", "amount", "close", "open", "last", "first", "mobile", "phone",
-    "home", "work", "office", "main", "primary", "email", "mail", "street", "city", "state", "zip", "country",
-    "postal", "code", "type", "source", "next", "step", "probability", "description", "subject", "priority",
-    "time", "stamp", "start", "end", "due", "birth", "day", "employees", "revenue", "industry", "website", "fax",
-    "site", "account", "contact", "case", "task", "event", "opportunity", "asset", "contract", "product", "serial",
-    "install", "purchase", "price", "quantity", "usage", "owner", "assistant", "department", "salutation",
-    "reports", "to", "lifecycle", "pipeline", "category", "ticket", "content", "body", "notes", "count", "size",
-})
-
-# resource words → the Salesforce object they suggest (first = preferred), with the concept that names it
-OBJECT_CONCEPTS: dict[str, tuple[str, ...]] = {
-    "account": ("Account",),
-    "contact": ("Contact",),
-    "lead": ("Lead",),
-    "opportunity": ("Opportunity",),
-    "case": ("Case",),
-    "asset": ("Asset",),
-    "contract": ("Contract",),
-    "product": ("Product2",),
-    "activity": ("Task", "Event"),
-    "technician": ("Contact",),
-}
+__all__ = ["words", "concepts", "concept_of", "expand", "STOP_WORDS", "OBJECT_CONCEPTS", "phrase",
+           "ADDRESS_QUALIFIERS", "PRIMARY_ADDRESS", "vendor_prefixes", "strip_prefix",
+           "second_line", "second_line_stem", "legibility"]
 
 _CONCEPT: dict[str, str] = {}
 for _group in _GROUPS:
@@ -202,10 +43,18 @@ for _group in _GROUPS:
         _CONCEPT.setdefault(_word, _group[0])
 
 _SPLIT = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|#")
+
 _VOCABULARY: frozenset[str] = frozenset(
     {w for g in _GROUPS for part in g for w in part.split("_") if len(w) >= 2}
     | {w for pair in _ABBREVIATIONS.items() for w in pair if len(w) >= 3}
     | {w for w in STOP_WORDS if len(w) >= 2} | _EXTRA_VOCABULARY)
+# words a clipped token may stand for (letters only, 3+), by first letter
+_CLIP_TARGETS: dict[str, tuple[str, ...]] = {}
+for _w in sorted({w for g in _GROUPS for part in g for w in part.split("_")} | set(_ABBREVIATIONS.values())
+                 | _EXTRA_VOCABULARY):
+    if not _w.isalpha() or len(_w) < 3 or _w in STOP_WORDS:
+        continue
+    _CLIP_TARGETS[_w[0]] = (*_CLIP_TARGETS.get(_w[0], ()), _w)
 
 
 @lru_cache(maxsize=65536)
@@ -226,6 +75,67 @@ def _segment(token: str) -> tuple[str, ...]:
     return found if found and len(found) > 1 else (token,)
 
 
+_VOWELS = frozenset("aeiou")
+
+
+@lru_cache(maxsize=65536)
+def _unclip(token: str) -> str:
+    """A clipped word spelled out, when the vocabulary has one best reading. Two kinds of clipping:
+
+    * vowels dropped (no vowel after the first letter): the token is aligned with each word's consonant
+      skeleton (``department`` → ``dprtmnt``); fewest skipped consonants, then the shortest rest, wins
+      (``clnt`` → client, ``cty`` → city, ``dpt`` → department, ``src`` → source, ``cnt`` → count);
+    * the end cut off (``warr`` → warranty, ``ind`` → industry): taken only when every word it could
+      start means the same.
+
+    Known words, digits and ties between different meanings stay as they are."""
+    if len(token) < 2 or len(token) > 6 or not token.isalpha() or token in _VOCABULARY or token in _CONCEPT:
+        return token
+    candidates = _CLIP_TARGETS.get(token[0], ())
+    if token[0] in _VOWELS and len({_meaning(w) for w in candidates if w.startswith(token)}) > 1:
+        return token  # int: internal, intake… a cut-off word with several endings
+    if not set(token[1:]) & _VOWELS:
+        short = _skeleton(token)
+        ranked = sorted((fit, word) for word in candidates if len(word) > len(token)
+                        for fit in [_align(short, _skeleton(word))] if fit is not None)
+        if not ranked:
+            return token
+        if len(ranked) > 1 and ranked[0][0] == ranked[1][0] and _meaning(ranked[0][1]) != _meaning(ranked[1][1]):
+            return token
+        return ranked[0][1]
+    if len(token) < 3:
+        return token
+    starts = [word for word in candidates if len(word) >= len(token) + 3 and word.startswith(token)]
+    if not starts or len({_meaning(w) for w in starts}) > 1:
+        return token
+    return min(starts, key=lambda w: (len(w), w))
+
+
+def _meaning(word: str) -> str:
+    return concept_of(_ABBREVIATIONS.get(word, word))
+
+
+def _skeleton(word: str) -> str:
+    """First letter and the consonants after it, doubled letters once: ``address`` → ``adrs``."""
+    out = word[0]
+    for ch in word[1:]:
+        if ch not in _VOWELS and ch != out[-1]:
+            out += ch
+    return out
+
+
+def _align(short: str, skeleton: str) -> tuple[int, int] | None:
+    """Leftmost alignment of ``short`` inside ``skeleton``: (consonants skipped, consonants left over)."""
+    at, skipped = 0, 0
+    for ch in short:
+        found = skeleton.find(ch, at)
+        if found < 0:
+            return None
+        skipped += found - at
+        at = found + 1
+    return skipped, len(skeleton) - at
+
+
 @lru_cache(maxsize=65536)
 def words(text: str) -> tuple[str, ...]:
     """Lower-case words of a field or object name, abbreviations expanded, stop words and digits dropped."""
@@ -235,9 +145,15 @@ def words(text: str) -> tuple[str, ...]:
         if raw.isdigit():
             continue
         for piece in _segment(raw.lower()):
-            word = _ABBREVIATIONS.get(piece, piece)
-            if out and (out[-1], word) in _COMPOUNDS:
-                out[-1] = _COMPOUNDS[(out[-1], word)]
+            if piece == "of":
+                continue
+            word = _ABBREVIATIONS.get(piece) or _unclip(piece)
+            word = _ABBREVIATIONS.get(word, word)
+            pair = (out[-1], word) if out else None
+            if pair is not None and pair not in _COMPOUNDS and len(word) > 3 and word.endswith("s"):
+                pair = (out[-1], word[:-1])  # work orders: a plural compound
+            if pair is not None and pair in _COMPOUNDS:
+                out[-1] = _COMPOUNDS[pair]
                 continue
             out.append(word)
     return tuple(w for w in out if w not in STOP_WORDS)
@@ -260,10 +176,12 @@ def concept_of(word: str) -> str:
 def concepts(text: str) -> frozenset[str]:
     """The set of concepts a name carries (``address`` only when nothing more precise is there)."""
     found = {concept_of(w) for w in words(text)}
-    if len(found) > 1:
+    if "address" in found:  # the street, unless a more precise part of the address is named
         found.discard("address")
-    elif found == {"address"}:
-        found = {"street"}
+        if not found & _ADDRESS_PARTS:
+            found.add("street")
+    if "number" in found and found & ADDRESS_QUALIFIERS and "code" in words(text):
+        found = (found - {"number"}) | {"zip"}  # "Billing Code": the postal code of that address
     return frozenset(found)
 
 
@@ -271,3 +189,61 @@ def phrase(text: str) -> str:
     """A readable label from a name: ``billing_address.postal_code`` → ``billing address postal code``."""
     parts = _SPLIT.findall(text.removeprefix("custom_fields.").removesuffix("__c"))
     return " ".join(p.lower() for p in parts if not p.isdigit()) or text
+
+
+_LEADING = re.compile(r"^([A-Za-z]{1,3})[_ .-]+(?=\w)")
+
+
+def vendor_prefixes(names: Iterable[str], *, at_least: int = 3) -> frozenset[str]:
+    """Short leading tokens that are noise: a product's marker on its own fields (``hs_``, ``zd_``, ``fs_``),
+    neither a word nor an abbreviation the lexicon knows, leading at least ``at_least`` of ``names``."""
+    counts: dict[str, int] = {}
+    for name in names:
+        found = _LEADING.match(name)
+        if found:
+            token = found.group(1).lower()
+            counts[token] = counts.get(token, 0) + 1
+    return frozenset(t for t, n in counts.items() if n >= at_least and t not in _VOCABULARY
+                     and t not in _ABBREVIATIONS and t not in _CONCEPT and t not in STOP_WORDS)
+
+
+def strip_prefix(name: str, prefixes: frozenset[str]) -> str:
+    """``name`` without a leading vendor prefix (when what is left still says something)."""
+    found = _LEADING.match(name)
+    if found and found.group(1).lower() in prefixes:
+        return name[found.end():]
+    return name
+
+
+_SECOND_LINE = re.compile(r"(?:line|address|addr|adr|street|str)[\s_.-]*(?:2|two|ii)$", re.IGNORECASE)
+
+
+def second_line(name: str) -> bool:
+    """Whether a name is an address's second street line (``line2``, ``address_line_2``, ``Addr 2``)."""
+    return bool(_SECOND_LINE.search(name.removeprefix("custom_fields.").rsplit(".", 1)[-1].strip()))
+
+
+def second_line_stem(name: str) -> str:
+    """A street-line name without its line number, lower case: ``Ship Address 2`` → ``ship address``."""
+    stem = re.sub(r"(?i)[\s_.-]*(?:line)?[\s_.-]*(?:1|2|one|two|ii|i)$", "", name.rsplit(".", 1)[-1].strip())
+    return stem.lower()
+
+
+@lru_cache(maxsize=65536)
+def legibility(text: str) -> float:
+    """The share of a name's tokens that read as words: known to the lexicon (words, abbreviations, clips it
+    can spell out) or plain words (a vowel, four letters or more). ``Gate Code`` → 1.0, ``tsk_nts`` → 1.0
+    (task notes), ``x7_qz`` → 0.0. A name the lexicon cannot read is weak evidence that no field fits."""
+    tokens = [t.lower() for t in _SPLIT.findall(text.removeprefix("custom_fields.").removesuffix("__c"))
+              if not t.isdigit()]
+    if not tokens:
+        return 0.0
+    known = 0
+    for token in tokens:
+        spelled = _ABBREVIATIONS.get(token) or _unclip(token)
+        if token in STOP_WORDS:
+            continue
+        if token in _VOCABULARY or token in _CONCEPT or token in _ABBREVIATIONS or spelled != token or (
+                len(token) >= 4 and set(token) & _VOWELS):
+            known += 1
+    return known / len(tokens)

@@ -3,7 +3,7 @@
 ::
 
     columns ──scorers──► features per (column, field) ──pair model──► score s
-            ──greedy one-to-one assignment (highest s first; a field is taken once)
+            ──one-to-one assignment maximising the summed s (assignment.py; a field is taken once)
             ──per column: s₁ (its field), s₂ (its runner-up) ──top / none models──► P(top), P(none)
             ──P(top) ≥ P(none): map to the field      else: create a custom field (or skip: see below)
 
@@ -18,15 +18,20 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
-from control.mapping.inventory import SourceType
+from rapidfuzz import fuzz
+
+from control.mapping.inventory import FieldOrigin, SourceType
+from control.mapping.propose.assignment import best_assignment
 from control.mapping.propose.decisions import Decision, Verdict
+from control.mapping.propose.lexicon import legibility, second_line, second_line_stem
 from control.mapping.propose.model import Calibration, decision_features
 from control.mapping.propose.proposal import Alternative, DecisionKind, FieldDecision
 from control.mapping.propose.scorers import PairContext, Scorer, TargetCandidate, candidate_for
 from control.mapping.propose.source import ColumnRole, SourceColumn
 from control.mapping.target_schema import TargetObject
 
-__all__ = ["Match", "match_route", "SYSTEM_SET", "EXCLUDED_FIELDS", "target_candidates", "score_pairs"]
+__all__ = ["Match", "match_route", "SYSTEM_SET", "EXCLUDED_FIELDS", "target_candidates", "score_pairs",
+           "join_second_lines"]
 
 # fields Salesforce sets itself: a column that matches one best is skipped with this reason
 SYSTEM_SET = frozenset({"LastModifiedDate", "LastModifiedById", "CreatedById", "SystemModstamp"})
@@ -49,6 +54,7 @@ class _Scored(NamedTuple):
     score: float
     candidate: TargetCandidate
     reasons: tuple[str, ...]
+    features: Mapping[str, float] = {}
 
 
 def target_candidates(obj: TargetObject, object_concept: str | None, external_id: str) -> list[TargetCandidate]:
@@ -79,7 +85,7 @@ def score_pairs(column: SourceColumn, targets: Sequence[TargetCandidate], scorer
             continue
         if extra is not None:
             features.update(extra(column, target))
-        out.append(_Scored(calibration.pair.predict(features), target, tuple(reasons)))
+        out.append(_Scored(calibration.pair.predict(features), target, tuple(reasons), features))
     out.sort(key=lambda s: (-s.score, s.candidate.name))
     return out
 
@@ -117,6 +123,8 @@ def _reviewed(column: SourceColumn, decision: Decision, scored: list[_Scored]) -
             return None  # the field is gone or cannot hold the values any more: propose afresh (reported)
         return FieldDecision(column, kind, hit.candidate.name, 1.0, ("set by a reviewer", *hit.reasons),
                              review=review, target_type=hit.candidate.field.type)
+    if kind is DecisionKind.JOIN:  # placed by join_second_lines (target: the street field, or None: find it)
+        return FieldDecision(column, kind, decision.target, 1.0, ("set by a reviewer",), review=review)
     return FieldDecision(column, DecisionKind.CREATE, decision.target, 1.0, ("set by a reviewer",), review=review)
 
 
@@ -152,23 +160,37 @@ def match_route(columns: Iterable[SourceColumn], targets: Sequence[TargetCandida
                 if stale is not None:
                     stale.append(column.key)
         ranked[column.key] = scored[:_TOP_PAIRS]
-    used = {d.target for d in fixed.values() if d.kind is DecisionKind.MAP and d.target}
-    assigned: dict[str, _Scored] = {}
-    for key, hit in sorted(((k, s) for k, ss in ranked.items() for s in ss), key=lambda ks: (-ks[1].score, ks[0])):
-        if key in assigned or hit.candidate.name in used:
-            continue
-        assigned[key] = hit
-        used.add(hit.candidate.name)
-    out: list[FieldDecision] = []
-    written: set[str] = set()
-    for column in order:
-        if column.key in fixed:
-            out.append(fixed[column.key])
-            if fixed[column.key].kind is DecisionKind.MAP:
-                written.add(fixed[column.key].target or "")
-            continue
-        out.append(_decide(column, assigned.get(column.key), ranked[column.key], used, calibration, written,
-                           must_map=column.key in must_map))
+    fixed_targets = {d.target for d in fixed.values() if d.kind is DecisionKind.MAP and d.target}
+    keys = [c.key for c in order if c.key in ranked]
+    free = {k: {s.candidate.name: s for s in ranked[k] if s.candidate.name not in fixed_targets} for k in keys}
+    pinned: dict[str, str] = {}
+    while True:
+        rest = [k for k in keys if k not in pinned]
+        chosen = {**pinned, **best_assignment(rest, {k: {n: s.score for n, s in free[k].items()
+                                                        if n not in pinned.values()} for k in rest})}
+        assigned = {k: free[k][name] for k, name in chosen.items()}
+        for key in pinned:
+            hit = assigned[key]
+            assigned[key] = hit._replace(reasons=(
+                f"Salesforce requires {hit.candidate.name} and no column is named for it: this short text, which "
+                "otherwise only matched a long-text field, names the record", *hit.reasons))
+        used = fixed_targets | set(chosen.values())
+        out: list[FieldDecision] = []
+        written: set[str] = set()
+        for column in order:
+            if column.key in fixed:
+                out.append(fixed[column.key])
+                if fixed[column.key].kind is DecisionKind.MAP:
+                    written.add(fixed[column.key].target or "")
+                continue
+            out.append(_decide(column, assigned.get(column.key), ranked[column.key], used, calibration, written,
+                               must_map=column.key in must_map or column.key in pinned))
+        mover = None if pinned else _title_mover(out, targets, free, fixed_targets)
+        if mover is None:
+            break
+        pinned = {mover[0]: mover[1]}
+    out = join_second_lines(out, decisions)
+    written = {d.target for d in out if d.kind is DecisionKind.MAP and d.target}
     return Match(tuple(out), frozenset(written))
 
 
@@ -178,10 +200,14 @@ def _decide(column: SourceColumn, hit: _Scored | None, ranked: list[_Scored], us
     alternatives = tuple(Alternative(s.candidate.name, round(s.score, 3)) for s in others[:3])
     s1 = hit.score if hit else 0.0
     s2 = others[0].score if others else 0.0
-    features = decision_features(s1, s2)
+    lost = ranked[0].score if ranked and (hit is None or ranked[0].candidate.name != hit.candidate.name) else 0.0
+    features = decision_features(s1, s2, hit.features if hit else None, lost=lost, legible=legibility(column.label),
+                                 custom=column.origin is FieldOrigin.CUSTOM,
+                                 max_embedding=max((s.features.get("embedding", 0.0) for s in ranked), default=0.0))
     p_top = calibration.top.predict(features) if hit else 0.0
     p_none = calibration.none.predict(features)
     scores = (hit.candidate.name if hit else None, s1, s2)
+    evidence = dict(features)
     if hit is None and must_map:
         hit = next((s for s in ranked if s.candidate.name not in used), None)
         if hit is not None:
@@ -193,13 +219,71 @@ def _decide(column: SourceColumn, hit: _Scored | None, ranked: list[_Scored], us
         if name in SYSTEM_SET:
             why = f"Salesforce sets {name} itself"
             return FieldDecision(column, DecisionKind.SKIP, None, round(p_top, 3), (why, *hit.reasons), alternatives,
-                                 skip_reason=why, scores=scores)
+                                 skip_reason=why, scores=scores, evidence=evidence)
         written.add(name)
         return FieldDecision(column, DecisionKind.MAP, name, round(p_top, 3), hit.reasons, alternatives,
-                             target_type=hit.candidate.field.type, scores=scores)
+                             target_type=hit.candidate.field.type, scores=scores,
+                             evidence=evidence)
     if hit is not None:
         used.discard(hit.candidate.name)
     best = f"best existing field {hit.candidate.name} scored {s1:.2f}" if hit else "no existing field can hold it"
     alternatives = tuple(Alternative(s.candidate.name, round(s.score, 3)) for s in ranked[:3])
     return FieldDecision(column, DecisionKind.CREATE, None, round(p_none, 3), (f"no existing field fits ({best})",),
-                         alternatives, scores=scores)
+                         alternatives, scores=scores, evidence=evidence)
+
+
+def _title_mover(out: Sequence[FieldDecision], targets: Sequence[TargetCandidate],
+                 free: Mapping[str, Mapping[str, _Scored]], taken: set[str]) -> tuple[str, str] | None:
+    """(column key, Name) when the object requires ``Name``, no decision fills it, and a short text column
+    was mapped to a long-text field (``prt_desc`` → Description): that column names the record instead."""
+    title = next((t.name for t in targets if t.name == "Name" and t.field.required_on_create), None)
+    if title is None or title in taken or any(d.kind is DecisionKind.MAP and d.target == title for d in out):
+        return None
+    movers = [(free[d.key][title].score, d.key) for d in out if d.kind is DecisionKind.MAP and d.key in free
+              and title in free[d.key] and d.target_type == "textarea" and d.column.type is SourceType.STRING]
+    return (max(movers)[1], title) if movers else None
+
+
+def _first_line(column: SourceColumn, streets: Sequence[FieldDecision]) -> FieldDecision | None:
+    """The street decision a second address line belongs to: same parent (``billing_address.``), else the
+    street column whose name is closest."""
+    parent = column.path.rpartition(".")[0]
+    same = [d for d in streets if d.column.path.rpartition(".")[0] == parent]
+    if parent:
+        return same[0] if len(same) == 1 else None
+    if not same:
+        return None
+    bare = second_line_stem(column.label)
+    return max(same, key=lambda d: (fuzz.ratio(bare, second_line_stem(d.column.label)), -streets.index(d)))
+
+
+def join_second_lines(out: Sequence[FieldDecision], reviews: Mapping[str, Decision]) -> list[FieldDecision]:
+    """A second street line (``line2``, ``address2``) is appended to the street field its first line maps to
+    (the map's ``concatenate``), not given a field of its own — unless a reviewer decided otherwise (a
+    rejected join, or another decision set by hand)."""
+    streets = [d for d in out if d.kind is DecisionKind.MAP and d.target and d.target.endswith("Street")
+               and not second_line(d.column.path) and d.column.path]
+    result: list[FieldDecision] = []
+    for d in out:
+        review = reviews.get(d.key)
+        if d.kind is DecisionKind.KEY or not second_line(d.column.path):
+            result.append(d)
+            continue
+        if review is not None and (review.kind == str(DecisionKind.JOIN)) is (review.verdict is Verdict.REJECT):
+            result.append(d)  # a join rejected, or another decision made by hand
+            continue
+        first = next((s for s in streets if s.target == d.target), None) if d.kind is DecisionKind.JOIN and d.target \
+            else _first_line(d.column, streets)
+        if first is None:
+            if d.kind is DecisionKind.JOIN:  # a reviewer's join with no street field to join: a field of its own
+                why = "no mapped street field to join into: a field of its own"
+                d = d._replace(kind=DecisionKind.CREATE, target=None, reasons=(why,))
+            result.append(d)
+            continue
+        why = (f"a second street line: appended to {first.target} after {first.column.path} (concatenate, "
+               "a line break between)",)
+        reviewed = d.kind is DecisionKind.JOIN and d.review is not None
+        result.append(FieldDecision(d.column, DecisionKind.JOIN, first.target, 1.0 if reviewed else first.confidence,
+                                    ("set by a reviewer", *why) if reviewed else why, d.alternatives, review=d.review,
+                                    target_type=first.target_type, scores=d.scores, evidence=d.evidence))
+    return result

@@ -29,12 +29,14 @@ from typing import Mapping, NamedTuple, Sequence
 
 from control.errors import ConfigError
 
-__all__ = ["Logistic", "Calibration", "fit_logistic", "load_calibration", "decision_features", "BASE_FEATURES", "DECISION_FEATURES",
-           "AI_FEATURES", "CALIBRATION_FILE"]
+__all__ = ["Logistic", "Calibration", "fit_logistic", "load_calibration", "decision_features", "BASE_FEATURES",
+           "DECISION_FEATURES", "AI_FEATURES", "AI_DECISION_FEATURES", "CALIBRATION_FILE"]
 
 BASE_FEATURES = ("name", "synonym", "type", "values", "reference")
 AI_FEATURES = (*BASE_FEATURES, "embedding")
-DECISION_FEATURES = ("logit_s1", "margin")
+DECISION_FEATURES = ("logit_s1", "margin", "best_synonym", "best_name", "best_type", "best_values", "lost",
+                     "legible", "custom")
+AI_DECISION_FEATURES = (*DECISION_FEATURES, "best_embedding", "max_embedding")
 CALIBRATION_FILE = "calibration.json"
 
 
@@ -110,9 +112,21 @@ def fit_logistic(rows: Sequence[tuple[Mapping[str, float], int]], features: Sequ
     return Logistic(tuple(features), tuple(beta[1:]), beta[0])
 
 
-def decision_features(s1: float, s2: float) -> dict[str, float]:
+def decision_features(s1: float, s2: float, best: Mapping[str, float] | None = None, *, lost: float = 0.0,
+                      legible: float = 1.0, custom: bool = False, max_embedding: float = 0.0) -> dict[str, float]:
+    """What the top and none models read: the assigned candidate's score s₁ (as a logit), its margin over the
+    runner-up s₂, the assigned candidate's own evidence (synonym, name, type, values), the score of the
+    column's first choice when another column took it (``lost``; 0 when it did not), how legible the column's name is (``legible``: a name
+    the lexicon cannot read says little), whether it is a tenant's custom field (``custom``) and, with the
+    embedding scorer, the best candidate's embedding similarity and the highest among its candidates (a near
+    meaning the lexicon missed)."""
     clipped = min(max(s1, 1e-4), 1 - 1e-4)
-    return {"logit_s1": math.log(clipped / (1 - clipped)), "margin": s1 - s2}
+    best = best or {}
+    return {"logit_s1": math.log(clipped / (1 - clipped)), "margin": s1 - s2,
+            "best_synonym": best.get("synonym", 0.0), "best_name": best.get("name", 0.0),
+            "best_type": best.get("type", 0.0), "best_values": best.get("values", 0.0),
+            "lost": lost, "legible": legible, "custom": 1.0 if custom else 0.0,
+            "best_embedding": best.get("embedding", 0.0), "max_embedding": max_embedding}
 
 
 class Calibration(NamedTuple):

@@ -82,9 +82,9 @@ def _shape(text: str) -> Pattern:
 
 
 def value_pattern(samples: Iterable[str]) -> Pattern | None:
-    """The shape at least 80 % of the (non-empty) samples share; None with fewer than two samples."""
+    """The shape at least 80 % of the (non-empty) samples share; None without samples."""
     shapes = [_shape(s) for s in samples if isinstance(s, str) and s.strip()]
-    if len(shapes) < 2:
+    if not shapes:
         return None
     counts: dict[Pattern, int] = {}
     for shape in shapes:
@@ -108,8 +108,10 @@ TARGET_PATTERNS: dict[str, frozenset[Pattern]] = {
     "int": frozenset({Pattern.NUMBER}),
     "percent": frozenset({Pattern.NUMBER}),
     "boolean": frozenset({Pattern.BOOLEAN}),
-    "textarea": frozenset({Pattern.LONG_TEXT, Pattern.WORDS}),
+    "textarea": frozenset({Pattern.LONG_TEXT}),
     "zip": frozenset({Pattern.POSTAL}),
+    "street": frozenset({Pattern.WORDS, Pattern.LONG_TEXT}),
+    "city": frozenset({Pattern.WORDS}),
     "state": frozenset({Pattern.REGION, Pattern.WORDS}),
     "country": frozenset({Pattern.COUNTRY, Pattern.WORDS}),
     "serial": frozenset({Pattern.ID}),

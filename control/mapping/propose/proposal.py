@@ -6,6 +6,7 @@
      ├─ objects: ObjectDecision   resource → an sObject of the org | a new custom object | skip (reason)
      ├─ fields:  FieldDecision    column → map (existing field) | create (new custom field) | skip (reason)
      │                            | key (the record id → the external-Id field)
+     │                            | join (appended to the field another column maps to: concatenate)
      ├─ value_maps: ValueMapProposal   source value → picklist value | a new value | blank
      └─ targets: the custom objects and fields to create (map format ``targets``)
 
@@ -34,6 +35,7 @@ class DecisionKind(StrEnum):
     CREATE = "create"  # a new custom field (its spec is in targets)
     SKIP = "skip"      # not moved, with the reason
     KEY = "key"        # the record id, kept in the external-Id field
+    JOIN = "join"      # joined into the field another column maps to (a second address line → …Street)
 
 
 class Alternative(NamedTuple):
@@ -52,14 +54,19 @@ class FieldDecision(NamedTuple):
     skip_reason: str | None = None
     review: Mapping[str, str] | None = None
     target_type: str | None = None         # the describe type (or the new field's type)
-    scores: tuple[str | None, float, float] | None = None  # the assigned candidate, s₁, s₂ (for calibration)
+    scores: tuple[str | None, float, float] | None = None  # the assigned candidate, s₁, s₂
+    evidence: Mapping[str, float] | None = None  # what the top / none models read (model.decision_features)
+    route_key: str | None = None            # resource@route when the resource has several routes with fields
 
     @property
     def key(self) -> str:
-        return self.column.key
+        """``resource:path``, or ``resource@route:path`` for a column of one of several routes."""
+        return f"{self.route_key}:{self.column.path}" if self.route_key else self.column.key
 
 
 class ObjectDecision(NamedTuple):
+    """One route of a resource (most resources have one; see :mod:`~control.mapping.propose.route_split`)."""
+
     resource: str
     label: str
     target: str | None              # None: skipped
@@ -70,6 +77,16 @@ class ObjectDecision(NamedTuple):
     route: str | None = None        # the route name
     skip_reason: str | None = None
     review: Mapping[str, str] | None = None
+    when: Mapping[str, Any] | None = None    # the route's condition (map format §4); None: every record left
+    mode: str = "insert"                     # insert | match (a User found by e-mail; no fields)
+    match: Mapping[str, Any] | None = None   # the match rule of a match route
+    split: bool = False                      # one of several routes with fields: keys name the route
+    owner: Mapping[str, Any] | None = None   # the route's owner rule (the technician's matched user)
+
+    @property
+    def key(self) -> str:
+        """How decisions name this routing decision: ``resource``, or ``resource@route`` for one of several."""
+        return f"{self.resource}@{self.route}" if self.split or self.mode == "match" else self.resource
 
 
 class ValueDecision(NamedTuple):

@@ -18,16 +18,19 @@ from control.errors import UsageError
 from control.mapping.loader import load_map
 from control.mapping.issues import MapInvalidError
 from control.mapping.propose.writer import PROPOSAL_FILE
+from control.mapping.rules import RouteMode
+from control.mapping.transforms import ConcatenateTransform
 
 __all__ = ["ReviewRow", "Review", "review_map", "render_review_html"]
 
 
 class ReviewRow(NamedTuple):
-    key: str                  # resource:source (fields) or resource (objects)
+    key: str                  # resource:source (fields) or resource (objects); resource@route[:source] for one
+                              # of several routes
     scope: str                # object | field
     resource: str
     source: str | None
-    kind: str                 # map | create | skip | key (fields); map | create | skip (objects)
+    kind: str                 # map | create | skip | key | join (fields); map | create | skip | match (objects)
     target: str | None
     confidence: float | None
     reasons: tuple[str, ...]
@@ -61,6 +64,14 @@ class Review(NamedTuple):
 def _rationale(node: Any) -> dict[str, Any]:
     r = getattr(node, "rationale", None)
     return r.model_dump(mode="json") if r is not None else {}
+
+
+def _joined_sources(field: Any) -> list[str]:
+    """The source paths a ``concatenate`` rule reads (the proposer joins second address lines so)."""
+    first = field.transform[0] if field.transform else None
+    if field.source is None and isinstance(first, ConcatenateTransform):
+        return list(first.concatenate.sources)
+    return []
 
 
 def _reviewed(r: dict[str, Any]) -> str | None:
@@ -103,19 +114,30 @@ def review_map(folder: Path, *, below: float | None = None, kinds: Iterable[str]
         if rule.skip is not None:
             add(rule.source, "object", rule.source, None, "skip", None, r)
             continue
+        split = sum(1 for route in rule.routes if route.mode is not RouteMode.MATCH) > 1
         for route in rule.routes:
             spec = targets.get(route.target)
-            add(rule.source, "object", rule.source, None, "create" if spec is not None and spec.defines_object
-                else "map", route.target, r)
+            matched = route.mode is RouteMode.MATCH
+            own = f"{rule.source}@{route.name}"  # how decisions name this route (and its columns, when split)
+            add(own if split or matched else rule.source, "object", rule.source, None,
+                "match" if matched else "create" if spec is not None and spec.defines_object else "map",
+                route.target, _rationale(route) if len(rule.routes) > 1 else r)
             created = set(spec.fields) if spec is not None else set()
+            prefix = own if split else rule.source
             for field in route.fields:
-                key = f"{rule.source}:{field.source}" if field.source else f"{rule.source}:={field.target}"
+                joined = _joined_sources(field)
+                if joined:  # one row per column the rule joins: the first maps, the others join it
+                    for n, path in enumerate(joined):
+                        add(f"{prefix}:{path}", "field", rule.source, path, "join" if n else "map",
+                            f"{route.target}.{field.target}", _rationale(field))
+                    continue
+                key = f"{prefix}:{field.source}" if field.source else f"{prefix}:={field.target}"
                 kind = "key" if field.target == "ServiceTracker_Id__c" else (
                     "create" if field.target in created else "map")
                 add(key, "field", rule.source, field.source, kind, f"{route.target}.{field.target}",
                     _rationale(field))
             for skipped in route.skipped:
-                add(f"{rule.source}:{skipped.source}", "field", rule.source, skipped.source, "skip", None,
+                add(f"{prefix}:{skipped.source}", "field", rule.source, skipped.source, "skip", None,
                     {**_rationale(skipped), "reasons": [skipped.reason, *_rationale(skipped).get("reasons", [])][:3]})
     wanted = set(kinds)
     selected = [row for row in rows if (below is None or (row.confidence is not None and row.confidence < below))

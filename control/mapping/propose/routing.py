@@ -13,6 +13,9 @@ The best object wins when its combined score clears :data:`ROUTE_THRESHOLD`; oth
 **new custom object** named after it (``invoices`` → ``Invoice__c``). Resources that are not records to
 move (workflows, device sync states) and resources whose records need routes the proposer does not build
 (files with bodies, notes on polymorphic parents) are skipped with the reason, for a person to take over.
+
+A routed resource may then get more routes (:mod:`~control.mapping.propose.route_split`): work split into
+Case and a work-order object by its type, people matched to Salesforce users before their Contact route.
 """
 
 from __future__ import annotations
@@ -25,10 +28,11 @@ from control.mapping.expand import api_name_for
 from control.mapping.inventory import ResourceKind, SourceResource
 from control.mapping.propose.lexicon import OBJECT_CONCEPTS, concept_of, concepts, expand, words
 from control.mapping.propose.proposal import Alternative, ObjectDecision
+from control.mapping.propose.route_split import expand_routes
 from control.mapping.target_schema import TargetObject, TargetSchema
 
 __all__ = ["route_resources", "ROUTE_THRESHOLD", "NOT_INSERTABLE", "SKIPPED_RESOURCES", "object_concept",
-           "route_name_for"]
+           "route_name_for", "resource_concepts"]
 
 ROUTE_THRESHOLD = 0.5
 
@@ -61,6 +65,13 @@ def object_concept(name: str) -> str | None:
         if concept in OBJECT_CONCEPTS:
             return concept
     return None
+
+
+def resource_concepts(name: str) -> frozenset[str]:
+    """The concept of a resource's head noun (``service_visits`` → activity, ``jobs`` → job): a column
+    repeating it (``visit_start``, ``job_status``) is read without it."""
+    head = words(name.rsplit("/", 1)[-1])[-1:]
+    return frozenset(concept_of(w) for w in head)
 
 
 def route_name_for(resource: str) -> str:
@@ -120,9 +131,14 @@ def custom_object_for(resource: SourceResource, taken: Iterable[str]) -> str:
 
 
 def route_resources(resources: Iterable[SourceResource], schema: TargetSchema,
-                    forced: Mapping[str, tuple[str | None, bool, str | None]] | None = None) -> list[ObjectDecision]:
-    """One routing decision per resource. ``forced``: resource → (target, create, skip reason) from a reviewer."""
+                    forced: Mapping[str, tuple[str | None, bool, str | None]] | None = None,
+                    refused: Iterable[str] = ()) -> list[ObjectDecision]:
+    """The routing decisions of every resource: one each, or several where work splits by type or people
+    are matched to users (:mod:`~control.mapping.propose.route_split`). ``forced``: resource → (target,
+    create, skip reason) set by a reviewer (one route, no split); ``refused``: route names a reviewer
+    rejected (those splits and matches are not proposed)."""
     forced = forced or {}
+    refused = set(refused)
     candidates = [o for o in schema.objects.values() if o.createable and o.name not in NOT_INSERTABLE]
     out: list[ObjectDecision] = []
     taken = set(schema.objects)
@@ -132,38 +148,56 @@ def route_resources(resources: Iterable[SourceResource], schema: TargetSchema,
         while route in used_routes:
             route += "_2"
         used_routes.add(route)
-        label = resource.label or resource.name
-        if resource.name in forced:
-            target, create, reason = forced[resource.name]
-            if create and target:
-                taken.add(target)
-            out.append(ObjectDecision(resource.name, label, target, create, 1.0, ("set by a reviewer",),
-                                      route=route if target else None, skip_reason=reason))
+        decided = _route_one(resource, route, candidates, taken, forced.get(resource.name))
+        if resource.name in forced or decided.target is None:
+            out.append(decided)
             continue
-        reason = _skip_reason(resource)
-        if reason is not None:
-            out.append(ObjectDecision(resource.name, label, None, False, 0.9, (reason,), skip_reason=reason))
-            continue
-        scored = []
-        if resource.kind is not ResourceKind.CUSTOM_TABLE:
-            for obj in candidates:
-                name = _name_score(resource, obj)
-                fit = _field_fit(resource, obj)
-                scored.append((0.65 * name + 0.35 * fit, name, fit, obj))
-        scored.sort(key=lambda s: (-s[0], s[3].name))
-        alternatives = tuple(Alternative(s[3].name, round(s[0], 3)) for s in scored[1:4])
-        if scored and scored[0][0] >= ROUTE_THRESHOLD:
-            score, name, fit, obj = scored[0]
-            margin = score - (scored[1][0] if len(scored) > 1 else 0.0)
-            confidence = round(min(0.99, 0.35 + 0.5 * score + 0.6 * margin), 3)
-            reasons = (f"name: {label} ~ {obj.label} ({name:.0%})", f"{fit:.0%} of its fields fit {obj.name}")
-            out.append(ObjectDecision(resource.name, label, obj.name, False, confidence, reasons, alternatives, route))
-            continue
-        obj_name = custom_object_for(resource, taken)
-        taken.add(obj_name)
-        best = f"best existing object {scored[0][3].name} scored {scored[0][0]:.0%}" if scored else \
-            "a custom table: its own custom object"
-        out.append(ObjectDecision(resource.name, label, obj_name, True,
-                                  0.9 if not scored else round(min(0.95, 1.0 - scored[0][0]), 3),
-                                  (f"no Salesforce object fits ({best}): a new custom object",), alternatives, route))
+        expanded = expand_routes(resource, decided, schema, taken, refused)
+        for extra in expanded:
+            name = extra.route or route
+            while extra is not decided and name in used_routes:
+                name += "_2"
+            used_routes.add(name)
+            out.append(extra._replace(route=name))
     return out
+
+
+def _route_one(resource: SourceResource, route: str, candidates: list[TargetObject], taken: set[str],
+               forced: tuple[str | None, bool, str | None] | None) -> ObjectDecision:
+    label = resource.label or resource.name
+    if forced is not None:
+        target, create, reason = forced
+        if create and target:
+            taken.add(target)
+        return ObjectDecision(resource.name, label, target, create, 1.0, ("set by a reviewer",),
+                              route=route if target else None, skip_reason=reason)
+    reason = _skip_reason(resource)
+    if reason is not None:
+        return ObjectDecision(resource.name, label, None, False, 0.9, (reason,), skip_reason=reason)
+    own = custom_object_for(resource, ())
+    deployed = next((o for o in candidates if o.name == own and o.custom), None)
+    if deployed is not None:  # the custom object an earlier map created for this resource
+        return ObjectDecision(resource.name, label, own, False, 0.95,
+                              (f"the org already has {own}, the custom object st2sf makes for {label} "
+                               "(deployed from an earlier map)",), (), route)
+    scored = []
+    if resource.kind is not ResourceKind.CUSTOM_TABLE:
+        for obj in candidates:
+            name = _name_score(resource, obj)
+            fit = _field_fit(resource, obj)
+            scored.append((0.65 * name + 0.35 * fit, name, fit, obj))
+    scored.sort(key=lambda s: (-s[0], s[3].name))
+    alternatives = tuple(Alternative(s[3].name, round(s[0], 3)) for s in scored[1:4])
+    if scored and scored[0][0] >= ROUTE_THRESHOLD:
+        score, name, fit, obj = scored[0]
+        margin = score - (scored[1][0] if len(scored) > 1 else 0.0)
+        confidence = round(min(0.99, 0.35 + 0.5 * score + 0.6 * margin), 3)
+        reasons = (f"name: {label} ~ {obj.label} ({name:.0%})", f"{fit:.0%} of its fields fit {obj.name}")
+        return ObjectDecision(resource.name, label, obj.name, False, confidence, reasons, alternatives, route)
+    obj_name = custom_object_for(resource, taken)
+    taken.add(obj_name)
+    best = f"best existing object {scored[0][3].name} scored {scored[0][0]:.0%}" if scored else \
+        "a custom table: its own custom object"
+    return ObjectDecision(resource.name, label, obj_name, True,
+                          0.9 if not scored else round(min(0.95, 1.0 - scored[0][0]), 3),
+                          (f"no Salesforce object fits ({best}): a new custom object",), alternatives, route)

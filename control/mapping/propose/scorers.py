@@ -27,7 +27,8 @@ from control.mapping.propose.source import SourceColumn
 from control.mapping.target_schema import TargetField
 
 __all__ = ["Evidence", "TargetCandidate", "PairContext", "Scorer", "LexicalScorer", "TypeScorer", "ValueScorer",
-           "type_fit", "values_overlap", "candidate_for", "reference_counts", "VALUE_SYNONYMS", "normalise_value"]
+           "type_fit", "values_overlap", "candidate_for", "reference_counts", "VALUE_SYNONYMS", "normalise_value",
+           "has_address"]
 
 
 class Evidence(NamedTuple):
@@ -53,10 +54,23 @@ class TargetCandidate(NamedTuple):
 _JOB_TITLE_OBJECTS = frozenset({"Contact", "Lead", "User"})
 
 
+# resource concepts whose records are people: their "title" is a job title
+_PEOPLE = frozenset({"contact", "technician", "lead"})
+# what some standard fields hold beyond what their names say (Salesforce conventions)
+_FIELD_CONCEPTS: dict[tuple[str, str], frozenset[str]] = {
+    ("Asset", "UsageEndDate"): frozenset({"end", "contract"}),    # where a warranty's end goes
+    ("Event", "Location"): frozenset({"site", "street"}),          # an address, often
+    ("Event", "StartDateTime"): frozenset({"start", "date", "scheduled"}),
+}
+
+
 def candidate_for(sobject: str, field: TargetField, object_concept: str | None) -> TargetCandidate:
     name_concepts = concepts(field.name) | concepts(field.label or field.name)
     if field.name == "Title" and sobject in _JOB_TITLE_OBJECTS:
         name_concepts = frozenset({"job"})
+    name_concepts = _FIELD_CONCEPTS.get((sobject, field.name), name_concepts)
+    if field.name == "Name" and field.label == "Name" and sobject.endswith("__c"):
+        name_concepts = frozenset({"name", "number"})  # a new custom object's record name: its name or number
     if object_concept and len(name_concepts) > 1:
         name_concepts = name_concepts - {object_concept}
     return TargetCandidate(sobject, field, expand(field.name), expand(field.label or field.name), frozenset(name_concepts))
@@ -68,6 +82,13 @@ class PairContext(NamedTuple):
     resource_concept: str | None
     reference_objects: Mapping[str, tuple[str, ...]]  # source resource → the sObjects its records land in
     reference_fields: Mapping[tuple[str, ...], int] = {}  # (sObject,) → how many target fields can reference it
+    resource_words: frozenset[str] = frozenset()  # concepts of the resource's own name ("jobs" → job)
+    has_address: bool = True  # the target object has address fields (else "state" means a status)
+
+
+def has_address(targets: Iterable[TargetCandidate]) -> bool:
+    """Whether the candidate fields include an address (a street field)."""
+    return any(t.name.endswith("Street") for t in targets)
 
 
 def reference_counts(targets: Iterable[TargetCandidate]) -> dict[tuple[str, ...], int]:
@@ -87,9 +108,17 @@ class Scorer(Protocol):
 
 
 def _column_concepts(column: SourceColumn, context: PairContext) -> frozenset[str]:
-    found = concepts(column.label) | (concepts(column.path) if column.label != column.path else frozenset())
-    if context.resource_concept and len(found) > 1:
-        found = found - {context.resource_concept}
+    # the path adds what a separate label leaves out (cf_1041 "Gate Code"); not a vendor prefix the label dropped
+    found = concepts(column.label) | (concepts(column.path) if not column.path.endswith(column.label) else frozenset())
+    if context.resource_concept in _PEOPLE and "title" in words(column.label):
+        found = (found - {"subject"}) | {"job"}  # a person's title is their job title
+    elif context.resource_concept not in _PEOPLE and found == {"job"}:
+        found = frozenset({"subject"})  # a job's title is its subject
+    if not context.has_address and "state" in found:
+        found = (found - {"state"}) | {"status"}  # an incident's state is its status
+    own = context.resource_words | ({context.resource_concept} if context.resource_concept else set())
+    if len(found) > 1 and found - own:
+        found = found - own  # "job_status" on jobs: the status
     return found
 
 
@@ -169,7 +198,9 @@ class TypeScorer:
         reference = 0.0
         if fit >= 1.0:
             if column.type is SourceType.REFERENCE:
-                reasons = (f"references {column.reference} → {'/'.join(target.field.reference_to)}",)
+                landed = [o for o in context.reference_objects.get(column.reference or "", ())
+                          if o in target.field.reference_to]
+                reasons = (f"references {column.reference} → {'/'.join(landed)}",)
                 # a lookup is strong evidence when few fields of the object can point at that object
                 reference = 1.0 / max(1, context.reference_fields.get(tuple(context.reference_objects.get(
                     column.reference or "", ()))[:1], 1))
@@ -240,7 +271,7 @@ class ValueScorer:
             return Evidence({"values": 0.5})
         expected: set[Pattern] = set(TARGET_PATTERNS.get(field.type, ()))
         for concept in target.concepts:
-            if concept in ("zip", "state", "country", "serial"):
+            if concept in ("zip", "state", "country", "serial", "street", "city"):
                 expected = set(TARGET_PATTERNS[concept])
         if not expected:
             return Evidence({"values": 0.5})

@@ -36,8 +36,10 @@ from control.mapping.inventory import (
     SourceType,
 )
 from control.mapping.inventory_adapters import inventory_from_schema_endpoint
+from control.mapping.propose.lexicon import strip_prefix, vendor_prefixes
 
-__all__ = ["ColumnRole", "SourceColumn", "AuditProfiles", "columns_of", "inventory_from_audit", "read_audit_spec"]
+__all__ = ["ColumnRole", "SourceColumn", "AuditProfiles", "columns_of", "inventory_from_audit", "read_audit_spec",
+           "source_prefixes"]
 
 _MAX_SAMPLES = 8
 
@@ -117,9 +119,10 @@ def _picklist_values(profile: Mapping[str, Any] | None) -> tuple[str, ...] | Non
 
 
 def _column(resource: str, field: SourceField, path: str, profiles: AuditProfiles | None,
-            parent_label: str | None = None) -> SourceColumn:
+            parent_label: str | None = None, noise: frozenset[str] = frozenset()) -> SourceColumn:
     profile = profiles.get(resource, path) if profiles else None
-    label = field.label or (path.removeprefix(CUSTOM_PREFIX) if field.origin is FieldOrigin.CUSTOM else path)
+    label = field.label or (path.removeprefix(CUSTOM_PREFIX) if field.origin is FieldOrigin.CUSTOM else
+                            strip_prefix(path, noise))
     if parent_label:
         label = f"{parent_label} {label}"
     values = field.values if field.values is not None else _picklist_values(profile)
@@ -131,8 +134,17 @@ def _column(resource: str, field: SourceField, path: str, profiles: AuditProfile
                         field.scale)
 
 
-def columns_of(resource: SourceResource, profiles: AuditProfiles | None = None) -> list[SourceColumn]:
-    """Every column of ``resource``, flattened (see the module docstring), in inventory order."""
+def source_prefixes(inventory: SourceInventory) -> frozenset[str]:
+    """Vendor prefixes of the source's core field names (``hs_`` in ``hs_ticket_priority``): the lexical
+    scorers read the names without them (:func:`~control.mapping.propose.lexicon.vendor_prefixes`)."""
+    return vendor_prefixes(f.name for r in inventory.resources.values() for f in r.fields.values()
+                           if f.origin is FieldOrigin.CORE)
+
+
+def columns_of(resource: SourceResource, profiles: AuditProfiles | None = None,
+               noise: frozenset[str] = frozenset()) -> list[SourceColumn]:
+    """Every column of ``resource``, flattened (see the module docstring), in inventory order; ``noise``:
+    vendor prefixes left out of the labels (:func:`source_prefixes`)."""
     out: list[SourceColumn] = []
     for field in resource.fields.values():
         if field.name == "custom_fields" and field.origin is FieldOrigin.CORE:
@@ -142,7 +154,7 @@ def columns_of(resource: SourceResource, profiles: AuditProfiles | None = None) 
                 out.append(_column(resource.name, part._replace(origin=field.origin), f"{field.name}.{part.name}",
                                    profiles, parent_label=field.label or field.name))
             continue
-        out.append(_column(resource.name, field, field.name, profiles))
+        out.append(_column(resource.name, field, field.name, profiles, noise=noise))
     return out
 
 

@@ -35,3 +35,31 @@ def test_a_proposal_reports_the_embedding_scorer() -> None:
     schema = next(s for s in load_schemas() if s.name == "st_cf_numbered")
     proposal = propose_map(schema.inventory, target_schema(), profiles=schema.profiles, embeddings=True)
     assert proposal.scorers == ("lexical", "type", "values", "embedding")
+
+
+@pytest.fixture(scope="module")
+def held_out_with_embeddings(scorer):
+    from tests.support.mapping_eval import metrics, run_schema
+
+    target = target_schema()
+    rows, threshold = [], 0.0
+    for schema in load_schemas():
+        if schema.split == "holdout":
+            proposal, scored = run_schema(schema, target, embedder=scorer)
+            threshold, rows = proposal.threshold, rows + scored
+    return metrics(rows, threshold)
+
+
+@pytest.mark.slow
+def test_held_out_figures_with_embeddings(held_out_with_embeddings) -> None:
+    m = held_out_with_embeddings
+    assert m.top1 >= 0.90 and m.hits3 >= 0.96, m  # the top-1 target
+    assert m.auto_precision >= 0.96 and m.auto_coverage >= 0.70 and m.ece <= 0.10, m  # floors: measured 0.966
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="not reached: held-out auto-accept precision with embeddings is 0.966 "
+                                       "(target 0.98); see docs/proposer.md §Evaluation")
+def test_held_out_auto_accept_target_with_embeddings(held_out_with_embeddings) -> None:
+    m = held_out_with_embeddings
+    assert m.auto_precision >= 0.98 and m.auto_coverage >= 0.70, m

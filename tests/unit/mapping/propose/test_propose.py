@@ -44,10 +44,15 @@ def project(tmp_path: Path):
     return load_settings(root, env={})
 
 
-def test_every_source_field_gets_exactly_one_decision(inventory, target) -> None:
+def test_every_source_field_gets_a_decision_on_every_route(inventory, target) -> None:
     proposal = propose_map(inventory, target)
     decided = [d.key for d in proposal.fields if d.column.path]
-    expected = [c.key for r in inventory.resources.values() for c in columns_of(r)]
+    expected = []
+    for resource in inventory.resources.values():
+        for route in proposal.objects:
+            if route.resource == resource.name and route.mode != "match":  # a match route writes no fields
+                prefix = route.key if route.split else resource.name
+                expected += [f"{prefix}:{c.path}" for c in columns_of(resource)]
     assert sorted(set(decided)) == sorted(expected)
     for d in proposal.fields:
         assert 0.0 <= d.confidence <= 1.0 and d.reasons, d
