@@ -70,13 +70,26 @@ def _types(describes: list[Mapping[str, Any]]) -> tuple[dict[str, dict[str, str]
 
 
 def _fresh(client: Any, inputs: Inputs) -> frozenset[str]:
+    """Objects holding no record with the external Id: one ``limits/recordCount`` request for all of them
+    (an object with no records at all is fresh), then a ``count()`` only for the objects that hold some."""
+    steps = [s for s in inputs.manifest["steps"] if s.get("kind") == "load"]
+    objects = sorted({s["sobject"] for s in steps})
+    try:
+        counts = {o["name"]: int(o["count"]) for o in
+                  client.restful("limits/recordCount", params={"sObjects": ",".join(objects)}).get("sObjects", ())}
+    except Exception:  # noqa: BLE001 — an org without the resource: count each object
+        counts = {}
     out: set[str] = set()
-    for step in inputs.manifest["steps"]:
-        if step.get("kind") != "load" or step["sobject"] in out:
+    for step in steps:
+        sobject = step["sobject"]
+        if sobject in out:
+            continue
+        if counts.get(sobject, -1) == 0:
+            out.add(sobject)
             continue
         external = step.get("external_id")
-        if count(client, step["sobject"], f"{external} != null" if external else "") == 0:
-            out.add(step["sobject"])
+        if count(client, sobject, f"{external} != null" if external else "") == 0:
+            out.add(sobject)
     return frozenset(out)
 
 
