@@ -74,9 +74,9 @@ def _fresh(client: Any, inputs: Inputs) -> frozenset[str]:
     (an object with no records at all is fresh), then a ``count()`` only for the objects that hold some."""
     steps = [s for s in inputs.manifest["steps"] if s.get("kind") == "load"]
     objects = sorted({s["sobject"] for s in steps})
-    try:
-        counts = {o["name"]: int(o["count"]) for o in
-                  client.restful("limits/recordCount", params={"sObjects": ",".join(objects)}).get("sObjects", ())}
+    try:  # objects with no records are left out of the answer
+        listed = client.restful("limits/recordCount", params={"sObjects": ",".join(objects)}).get("sObjects", ())
+        counts = {o: 0 for o in objects} | {o["name"]: int(o["count"]) for o in listed}
     except Exception:  # noqa: BLE001 — an org without the resource: count each object
         counts = {}
     out: set[str] = set()
@@ -84,7 +84,7 @@ def _fresh(client: Any, inputs: Inputs) -> frozenset[str]:
         sobject = step["sobject"]
         if sobject in out:
             continue
-        if counts.get(sobject, -1) == 0:
+        if counts.get(sobject) == 0:
             out.add(sobject)
             continue
         external = step.get("external_id")
