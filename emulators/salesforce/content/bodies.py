@@ -86,6 +86,13 @@ class ContentBodies:
         tmp.mkdir(parents=True, exist_ok=True)
         return BodyWriter(tmp / f"{secrets.token_hex(12)}.part")
 
+    def clear_staging(self) -> None:
+        """Remove bodies left half-received (call only while no request is being served)."""
+        tmp = self.folder / "tmp"
+        if tmp.is_dir():
+            for leftover in tmp.glob("*.part"):
+                leftover.unlink(missing_ok=True)
+
     def stage_base64(self, text: str) -> StagedBody:
         """Decode base64 ``text`` into a staged body, slice by slice (whitespace is ignored)."""
         compact = "".join(text.split()) if any(ch in text for ch in " \r\n\t") else text

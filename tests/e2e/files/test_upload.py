@@ -7,6 +7,7 @@ Checksum, VersionData bytes, the links on each parent, and the Ids recorded in t
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+import requests
 
 from control.ledger import Action, Ledger
 from control.load.files import FilePolicy, upload_files
@@ -280,3 +282,39 @@ def test_bad_policy_is_a_usage_error(tmp_path, sf):
     with pytest.raises(UsageError, match="oversize policy 'upload'"):
         data.run(sf, policy=FilePolicy(oversize="upload"))
     assert Action.CREATED == "created"
+
+
+class _Corrupting(requests.adapters.HTTPAdapter):
+    """A transport that damages the file bytes of the ContentVersion uploads it carries."""
+
+    def send(self, request, **kwargs):
+        if request.method == "POST" and request.url.endswith("/sobjects/ContentVersion"):
+            record = json.loads(request.body)
+            body = bytearray(base64.b64decode(record["VersionData"]))
+            body[0] ^= 0xFF
+            record["VersionData"] = base64.b64encode(bytes(body)).decode()
+            request.body = json.dumps(record).encode()
+            request.headers["Content-Length"] = str(len(request.body))
+        return super().send(request, **kwargs)
+
+
+def test_a_body_damaged_on_the_way_fails_its_checksum_and_is_removed(tmp_path, sf):
+    data = Dataset(tmp_path, sf, "transit")
+    wo = data.parent("work_order_custom", "wo")
+    att = data.add("report.csv", b"a,b\n1,2\n" * 20, [wo])
+    data.write()
+    sf.session.mount("https://", _Corrupting())
+    try:
+        run_id, outcome = data.run(sf)
+    finally:
+        sf.session.mount("https://", requests.adapters.HTTPAdapter())
+    assert (outcome.uploaded, outcome.failed, outcome.verified, outcome.links) == (0, 1, 0, 0)
+    (error,) = outcome.errors
+    assert (error["code"], error["fields"]) == ("checksum_mismatch", ["Checksum"])
+    assert hashlib.md5(b"a,b\n1,2\n" * 20).hexdigest() in error["message"]
+    assert data.version(att) is None  # its document was deleted, so the next run uploads it again
+    assert data.ledger.id_counts(run_id) == {("ContentVersion", "created"): 1, ("ContentDocument", "created"): 1,
+                                             ("ContentDocument", "deleted"): 1}
+    _, again = data.run(sf)
+    assert (again.uploaded, again.verified, again.links_created, again.failed) == (1, 1, 1, 0)
+    assert data.version(att)["Checksum"] == hashlib.md5(b"a,b\n1,2\n" * 20).hexdigest()
