@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
-from control.errors import UsageError
+from control.errors import ConfigError, SalesforceError, UsageError
 from control.ledger import Action, IdMapEntry, Ledger
 from control.load.files_http import FilesApi, RetryPolicy
 from control.load.files_io import file_batches, hash_blob
@@ -134,15 +134,19 @@ class _FilesRun:
         counts = self.tally.counts
         counts["files"] += len(entries)
         keys = [str(e["values"].get(EXTERNAL_ID) or "") for e in entries]
-        present = {str(r[EXTERNAL_ID]).lower(): r for r in self.api.query_in(
-            f"Id, ContentDocumentId, Checksum, ContentUrl, {EXTERNAL_ID}", "ContentVersion", EXTERNAL_ID, keys)}
+        present = self._present(keys)
         documents: dict[str, str] = {}  # file row local id → ContentDocumentId, for the links
         uploads: list[dict[str, Any]] = []
         links: list[tuple[dict[str, Any], str]] = []
         limit = self.policy.max_mb * _MB
         for entry, key in zip(entries, keys):
             found = present.get(key.lower()) if key else None
-            if found is not None:
+            if not key:
+                counts["failed"] += 1
+                self._error(entry, "ContentVersion", str(entry["local_id"]), "no_external_id",
+                            f"the entry has no {EXTERNAL_ID}, so a re-run could not tell it was uploaded; not sent",
+                            [EXTERNAL_ID])
+            elif found is not None:
                 self._already_present(entry, found, documents)
             elif int(entry.get("size") or 0) > limit:
                 url = entry.get("url") or entry.get("source_url")
@@ -157,6 +161,17 @@ class _FilesRun:
         done = self._upload(uploads, links)
         self._verify(done, documents)
         self._link(entries, documents)
+
+    def _present(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        try:
+            rows = self.api.query_in(f"Id, ContentDocumentId, Checksum, ContentUrl, {EXTERNAL_ID}", "ContentVersion",
+                                     EXTERNAL_ID, keys)
+            return {str(r[EXTERNAL_ID]).lower(): r for r in rows}
+        except SalesforceError as exc:
+            if exc.code == "INVALID_FIELD":
+                raise ConfigError(f"The org's ContentVersion has no {EXTERNAL_ID} field, which files are matched by.",
+                                  hint="Deploy the map's metadata first: st2sf metadata deploy --org NAME.") from None
+            raise
 
     def _already_present(self, entry: Mapping[str, Any], found: Mapping[str, Any], documents: dict[str, str]) -> None:
         checksum = found.get("Checksum")

@@ -14,7 +14,7 @@ answer                                                 what happens
 anything else                                          :class:`~control.errors.SalesforceError` at once
 =====================================================  ==================================================
 
-After ``attempts`` tries the last error is raised as a :class:`SalesforceError` with its code. A retried
+A TLS failure (an untrusted certificate) is not retried. After ``attempts`` tries the last error is raised as a :class:`SalesforceError` with its code. A retried
 insert may have been stored by the first try (a reply lost on the way back): callers make inserts
 idempotent by the external Id (``DUPLICATE_VALUE`` → look the record up) — see :mod:`control.load.files`.
 """
@@ -94,6 +94,9 @@ class FilesApi:
             try:
                 reply = self.session.request(method, url, data=data, headers=wanted, stream=stream,
                                              timeout=(30, 600))
+            except requests.exceptions.SSLError as exc:  # a certificate problem does not heal by waiting
+                raise SalesforceError(f"{method} {path.split('?')[0]}: the TLS connection failed ({exc.__class__.__name__})",
+                                      code="TLS_FAILED", hint="Check that the org's certificate is trusted.") from None
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
                 last = SalesforceError(f"{method} {path.split('?')[0]}: the connection failed ({type(exc).__name__})",
                                        code="CONNECTION_FAILED", disposition=Disposition.RETRIABLE)

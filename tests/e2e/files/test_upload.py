@@ -318,3 +318,30 @@ def test_a_body_damaged_on_the_way_fails_its_checksum_and_is_removed(tmp_path, s
     _, again = data.run(sf)
     assert (again.uploaded, again.verified, again.links_created, again.failed) == (1, 1, 1, 0)
     assert data.version(att)["Checksum"] == hashlib.md5(b"a,b\n1,2\n" * 20).hexdigest()
+
+
+def test_an_entry_without_external_id_is_not_sent(tmp_path, sf):
+    data = Dataset(tmp_path, sf, "nokey")
+    wo = data.parent("work_order_custom", "wo")
+    att = data.add("anon.txt", b"no key", [wo])
+    data.entries[0]["values"].pop("ServiceTracker_Id__c")
+    data.write()
+    _, outcome = data.run(sf)
+    assert (outcome.failed, outcome.uploaded, [e["code"] for e in outcome.errors]) == (1, 0, ["no_external_id"])
+    assert data.version(att) is None
+
+
+def test_an_org_without_the_external_id_field_is_a_config_error(tmp_path, org):
+    from control.errors import ConfigError
+
+    other = start_org(org.state_dir, "plain", seed=SEED.with_name("seed.yml"))  # same state: same certificate
+    try:
+        plain = other.simple_salesforce()
+        data = Dataset(tmp_path, plain, "plain")
+        data.add("x.txt", b"x", [])
+        data.write()
+        with pytest.raises(ConfigError, match="has no ServiceTracker_Id__c field") as exc:
+            data.run(plain)
+        assert "st2sf metadata deploy" in exc.value.hint
+    finally:
+        stop_org(other)
