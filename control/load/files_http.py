@@ -14,9 +14,10 @@ answer                                                 what happens
 anything else                                          :class:`~control.errors.SalesforceError` at once
 =====================================================  ==================================================
 
-A TLS failure (an untrusted certificate) is not retried. After ``attempts`` tries the last error is raised as a :class:`SalesforceError` with its code. A retried
-insert may have been stored by the first try (a reply lost on the way back): callers make inserts
-idempotent by the external Id (``DUPLICATE_VALUE`` → look the record up) — see :mod:`control.load.files`.
+A TLS failure (an untrusted certificate) is not retried. After ``attempts`` tries the last error is
+raised as a :class:`SalesforceError` with its code. A retried insert may have been stored by the first
+try (a reply lost on the way back): callers make inserts idempotent by the external Id
+(``DUPLICATE_VALUE`` → look the record up) — see :mod:`control.load.files`.
 """
 
 from __future__ import annotations
