@@ -144,7 +144,12 @@ def test_links_are_checked(sf):
     with pytest.raises(SalesforceMalformedRequest) as missing:
         sf.ContentDocumentLink.create({"ContentDocumentId": "069000000000000AAA", "LinkedEntityId": account,
                                        "ShareType": "V"})
-    assert missing.value.content[0]["errorCode"] in ("INVALID_CROSS_REFERENCE_KEY", "MALFORMED_ID")
+    assert missing.value.content[0] == {"errorCode": "INVALID_CROSS_REFERENCE_KEY", "message": "invalid cross reference id",
+                                        "fields": []}
+    with pytest.raises(SalesforceMalformedRequest) as absent:
+        sf.ContentDocumentLink.create({"LinkedEntityId": account, "ShareType": "V"})
+    assert absent.value.content[0]["errorCode"] == "REQUIRED_FIELD_MISSING"
+    assert absent.value.content[0]["fields"] == ["ContentDocumentId"]
     with pytest.raises(SalesforceMalformedRequest) as wrong:
         sf.ContentDocumentLink.create({"ContentDocumentId": account, "LinkedEntityId": account, "ShareType": "V"})
     assert wrong.value.content[0]["errorCode"] == "FIELD_INTEGRITY_EXCEPTION"

@@ -20,6 +20,8 @@ import requests
 from control.ledger import Action, Ledger
 from control.load.files import FilePolicy, upload_files
 from control.load.files_http import RetryPolicy
+from control.salesforce.access import OrgAccess, connect
+from control.secrets import Secret
 from control.staging import BlobStore
 from tests.support.salesforce_admin import EmulatorAdmin
 from tests.support.salesforce_org import EmulatedOrg, client_env, start_org, stop_org
@@ -47,7 +49,10 @@ def org(tmp_path_factory) -> Iterator[EmulatedOrg]:
 
 @pytest.fixture(scope="module")
 def sf(org):
-    return org.simple_salesforce()
+    """The client the loader hands to upload_files: control.salesforce.access.connect (its own CA, no env)."""
+    access = OrgAccess(org.name, "emulator", org.instance_url, Secret(org.access_token), org.username,
+                       org.ca_bundle, org.name, None)
+    return connect(access, api_version="59.0")
 
 
 @pytest.fixture()
