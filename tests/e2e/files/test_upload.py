@@ -350,3 +350,56 @@ def test_an_org_without_the_external_id_field_is_a_config_error(tmp_path, org):
         assert "st2sf metadata deploy" in exc.value.hint
     finally:
         stop_org(other)
+
+
+_CHILD = """
+import json, os, signal, sys
+from pathlib import Path
+from control.ledger import Ledger
+from control.load.files import upload_files
+from control.salesforce.access import OrgAccess, connect
+from control.secrets import Secret
+from control.staging import BlobStore
+a = json.loads(sys.argv[1])
+sf = connect(OrgAccess("files", "emulator", a["url"], Secret(a["token"]), None, a["ca"], "files", None), "59.0")
+ledger = Ledger.open(a["ledger"])
+run = ledger.start_run("migrate", {})
+calls = []
+def resolve(ids):
+    calls.append(1)
+    if len(calls) == 2:  # second batch: its files are uploaded and recorded, its links not yet made
+        os.kill(os.getpid(), signal.SIGKILL)
+    return {i: a["parents"][i] for i in ids if i in a["parents"]}
+upload_files(sf, dataset_folder=Path(a["folder"]), blobs=BlobStore(Path(a["blobs"])), resolve=resolve,
+             ledger=ledger, run_id=run.id, step="files", batch_size=4)
+"""
+
+
+def test_killed_mid_run_then_resumed(tmp_path, sf, org):
+    import subprocess
+    import sys
+
+    data = Dataset(tmp_path, sf, "kill")
+    wo = data.parent("work_order_custom", "wo")
+    acct = data.parent("client_account", "acct")
+    for i in range(10):
+        data.add(f"k{i}.txt", f"kill body {i}".encode() * 20, [wo, acct] if i % 2 else [wo])
+    data.write()
+    args = {"url": org.instance_url, "token": org.access_token, "ca": org.ca_bundle, "ledger": f"sqlite:///{tmp_path / 'ledger.db'}",
+            "folder": str(data.folder), "blobs": str(tmp_path / "blobs"), "parents": data.parents}
+    child = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(args)], cwd=Path(__file__).resolve().parents[3],
+                           capture_output=True, text=True, timeout=120)
+    assert child.returncode == -9, child.stderr
+    assert data.count_versions() == 8  # two batches of four uploaded; the second batch's links never made
+    _, resumed = data.run(sf, batch_size=4)
+    assert (resumed.already_present, resumed.uploaded, resumed.failed) == (8, 2, 0)
+    assert resumed.links == 15 and resumed.links_existing == 6 and resumed.links_created == 9
+    _, again = data.run(sf, batch_size=4)
+    assert (again.uploaded, again.links_created, again.links_existing) == (0, 0, 15)
+    assert data.count_versions() == 10
+    for i, entry in enumerate(data.entries):
+        parents = {data.parents[wo], data.parents[acct]} if i % 2 else {data.parents[wo]}
+        assert data.linked(entry["attachment_id"]) - {org.user_id} == parents
+        doc = data.version(entry["attachment_id"])["ContentDocumentId"]
+        pairs = sf.query(f"SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = '{doc}'")
+        assert pairs["totalSize"] == len(parents) + 1  # no link twice
