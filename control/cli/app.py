@@ -53,6 +53,7 @@ def _register() -> None:
     # one module per command group; each exposes `register(app)`
     from control.cli import audit as audit_cli
     from control.cli import dataset as dataset_cli
+    from control.cli import demo as demo_cli
     from control.cli import emulate
     from control.cli import extract as extract_cli
     from control.cli import init as init_cli
@@ -62,7 +63,8 @@ def _register() -> None:
     from control.cli import runs as runs_cli
 
     # in pipeline order: that is the order `st2sf --help` lists them
-    modules: tuple = (init_cli, emulate, extract_cli, audit_cli, map_cli, metadata_cli, dataset_cli, plan_cli, runs_cli)
+    modules: tuple = (init_cli, emulate, extract_cli, audit_cli, map_cli, metadata_cli, dataset_cli, plan_cli, runs_cli,
+                      demo_cli)
     for module in modules:
         module.register(app)
 
