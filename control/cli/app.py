@@ -59,12 +59,13 @@ def _register() -> None:
     from control.cli import init as init_cli
     from control.cli import map as map_cli
     from control.cli import metadata as metadata_cli
+    from control.cli import migrate as migrate_cli
     from control.cli import plan as plan_cli
     from control.cli import runs as runs_cli
 
     # in pipeline order: that is the order `st2sf --help` lists them
-    modules: tuple = (init_cli, emulate, extract_cli, audit_cli, map_cli, metadata_cli, dataset_cli, plan_cli, runs_cli,
-                      demo_cli)
+    modules: tuple = (init_cli, emulate, extract_cli, audit_cli, map_cli, metadata_cli, dataset_cli, plan_cli, migrate_cli,
+                      runs_cli, demo_cli)
     for module in modules:
         module.register(app)
 
