@@ -31,7 +31,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 import yaml
 
 from control.emulation import run_emulator
-from control.errors import Failure, NotApprovedError, UsageError
+from control.errors import Failure, NotApprovedError, St2sfError, UsageError
 from control.settings import Settings, load_settings
 
 __all__ = ["DEMO_NAME", "DEFAULT_RECORDS", "DEFAULT_SEED", "DemoResult", "run_demo"]
@@ -273,4 +273,12 @@ def _migrate(settings: Settings, progress: Progress | None) -> Any:
         from control.load import migrate
     except ImportError as exc:  # pragma: no cover - only before the load package exists
         raise Failure("This build has no loader (control.load); the demo cannot migrate.") from exc
-    return migrate(settings, dataset=DEMO_NAME, org=DEMO_NAME, progress=progress)
+    started = time.time()
+    try:
+        return migrate(settings, dataset=DEMO_NAME, org=DEMO_NAME, progress=progress)
+    except St2sfError as exc:  # the loader still wrote the run's report: say where it is
+        reports = [p for p in (settings.state_dir / "runs").glob("*/report.html") if p.stat().st_mtime >= started]
+        if reports:
+            newest = max(reports, key=lambda p: p.stat().st_mtime)
+            exc.hint = f"{exc.hint + ' ' if exc.hint else ''}The run report: {newest}"
+        raise

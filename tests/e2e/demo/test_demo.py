@@ -30,7 +30,8 @@ _SKIP = (".venv", "node_modules", ".st2sf", ".git")
 
 
 def _copy_repository(target: Path) -> Path:
-    """The working tree as a fresh clone would have it (plus uncommitted edits): git's tracked and unignored files."""
+    """The working tree as a fresh clone would have it (plus uncommitted edits): git's tracked and unignored files,
+    committed into a new repository (CumulusCI runs only inside one; and `git status` must stay clean)."""
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
                             capture_output=True, check=True).stdout.decode().split("\0")
     for name in filter(None, listed):
@@ -39,6 +40,9 @@ def _copy_repository(target: Path) -> Path:
             continue
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target / name)
+    git = ["git", "-c", "user.name=st2sf tests", "-c", "user.email=tests@st2sf.example.com"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "copy of the working tree"]):
+        subprocess.run([*git, *args], cwd=target, check=True, capture_output=True)
     return target
 
 
@@ -53,6 +57,11 @@ def _emulator(root: Path, *args: str) -> dict[str, Any]:
                            str(root / ".st2sf"), "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _git_status(root: Path) -> str:
+    return subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True,
+                          check=True).stdout
 
 
 def _counts(org: EmulatedOrg, sobjects: list[str]) -> dict[str, int]:
@@ -97,6 +106,8 @@ def test_demo_migrates_everything_and_a_second_run_changes_nothing(repo: Path, m
     for key in ("audit_report", "spec", "plan"):
         assert Path(result[key]).is_file(), key
 
+    assert _git_status(repo) == ""          # everything the demo made is in ignored folders
+
     status = _emulator(repo, "status", "demo")["orgs"]
     assert [(o["org"], o["running"]) for o in status] == [("demo", True)]
     org = start_org(repo / ".st2sf", "demo")          # already running: only its details
@@ -119,5 +130,6 @@ def test_demo_migrates_everything_and_a_second_run_changes_nothing(repo: Path, m
     accounting = json.loads((repo / ".st2sf" / "runs" / again["run_id"] / "accounting.json").read_text())
     assert [(s["name"], s["created"]) for s in accounting["steps"] if s["created"]] == []
     assert _counts(org, sorted(expected)) == loaded
+    assert _git_status(repo) == ""
     stop_org(org)
     assert [o["running"] for o in _emulator(repo, "status", "demo")["orgs"]] == [False]
