@@ -125,6 +125,7 @@ def _org_seed(settings: Settings, tenant: Path) -> Path | None:
                       "password": "st2sf-demo-admin"},
             "users": users}
     path = _demo_dir(settings) / "org-seed.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(seed, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
 

@@ -27,10 +27,13 @@ def _printer(console: Console):
             else:
                 summary = f" — {info['summary']}" if info.get("summary") else ""
                 console.print(f"{head} done in {info['seconds']:.1f} s{summary}", highlight=False, markup=False)
-        elif event in ("step", "step_finished", "step_started"):
-            name = info.get("name") or info.get("step")
-            if name:
-                console.print(f"        {event.replace('_', ' ')}: {name}", highlight=False, markup=False)
+        elif event == "step" and info.get("name"):
+            console.print(f"        {info['name']} …", highlight=False, markup=False)
+        elif event == "step_done" and info.get("name"):
+            counts = ", ".join(f"{info.get(k, 0):,} {k}" for k in ("created", "updated", "unchanged", "failed")
+                               if info.get(k))
+            console.print(f"        {info['name']}: {info.get('rows', 0):,} rows{', ' + counts if counts else ''} "
+                          f"({float(info.get('seconds') or 0):.1f} s)", highlight=False, markup=False)
 
     return progress
 
