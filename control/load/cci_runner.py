@@ -115,9 +115,32 @@ def _trust(access: OrgAccess) -> Iterator[None]:
 def _recording_task_class() -> Any:
     from cumulusci.tasks.bulkdata import LoadData
 
+    from cumulusci.tasks.bulkdata.mapping_parser import MappingLookup, parse_from_yaml, validate_and_inject_mapping
+    from cumulusci.tasks.bulkdata.step import DataOperationType
+
     class _RecordingLoad(LoadData):
-        """LoadData whose row results go to ``self.row_sink`` instead of raising on the first error."""
+        """LoadData whose row results go to ``self.row_sink`` instead of raising on the first error.
+
+        An ``action: update`` step finds each row's record by its local id in the id table — the way
+        CumulusCI's own deferred-lookup steps do; the ``Id`` lookup is added after validation."""
         row_sink: Callable[[RowResult], None]
+
+        def _init_mapping(self) -> None:
+            # CumulusCI validates lookups against the other steps of the same file; st2sf runs one step per
+            # file (the org's Ids of earlier steps are in the id table), so its lookups are validated as the
+            # fields they are (exist, writable, required ones present) on a copy, strictly, then kept as lookups
+            self.mapping = parse_from_yaml(self.options["mapping"])
+            shadow = parse_from_yaml(self.options["mapping"])
+            for step in shadow.values():
+                for field in list(step.lookups):
+                    step.fields_[field] = field
+                step.lookups.clear()
+            validate_and_inject_mapping(mapping=shadow, sf=self.sf, namespace=None,
+                                        data_operation=DataOperationType.INSERT, inject_namespaces=False,
+                                        drop_missing=False)
+            for step in self.mapping.values():
+                if step.action == DataOperationType.UPDATE and "Id" not in step.lookups:
+                    step.lookups["Id"] = MappingLookup(name="Id", table=step.table, key_field="id")
 
         def _generate_results_id_map(self, step: Any, local_ids: Any) -> list[list[str]]:
             ids = (lid.strip("\n") for lid in local_ids)

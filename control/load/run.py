@@ -131,8 +131,11 @@ def migrate(settings: Settings, *, dataset: str, org: str | None = None, error_b
     errors = ErrorLog(folder / "errors.jsonl")
     work = WorkDb(folder / "load.db", inputs.paths.database)
     target = WriteTarget(cci, work, ledger, run.id, folder / "mappings")
+    required = {o: frozenset(n for n, f in fs.items() if f.get("createable") and not f.get("nillable")
+                             and f.get("defaultValue") is None and not f.get("defaultedOnCreate"))
+                for o, fs in fields.items()}
     ctx = StepContext(client, target, types, record_types, inputs.upsert_doc, inputs.insert_doc, fresh,
-                      _earlier(ledger, run.id, dataset, inputs.org))
+                      _earlier(ledger, run.id, dataset, inputs.org), required)
     by_name = {s["name"]: s for s in inputs.manifest["steps"]}
     results: dict[str, StepResult] = {}
     entries: list[dict[str, Any]] = []

@@ -41,6 +41,7 @@ class StepContext(NamedTuple):
     insert_doc: Mapping[str, Any]
     fresh: frozenset[str]                             # objects with no external-Id records at run start
     earlier: Callable[[str, str], tuple[dict[str, str], bool]]   # (sobject, table) → ({local: sf id}, interrupted)
+    required: Mapping[str, frozenset[str]]            # sobject → fields CumulusCI insists a load step names
 
     @property
     def work(self) -> WorkDb:
@@ -284,8 +285,11 @@ def run_update_step(ctx: StepContext, *, name: str, step: str, sobject: str, fie
         return StepResult(len(want), 0, 0, unchanged, (), 0)
     for lk in lookups.values():
         lk.pop("after", None)
-    document = {"sf_object": sobject, "table": table, "api": api, "action": "update",
-                "lookups": {"Id": {"table": table, "key_field": "id"}, **lookups}}
+    # CumulusCI checks every load step for the object's required fields: name them (the dataset's values,
+    # which the load step itself just wrote or found unchanged)
+    required = [f for f in _fields(doc) if f in ctx.required.get(sobject, frozenset())]
+    document = {"sf_object": sobject, "table": table, "api": api, "action": "update", "fields": required,
+                "lookups": lookups}
     out = write_rows(ctx.target, step=name, label=f"{step}.after", sobject=sobject, table=table,
                      document=document, local_ids=to_write, update=True)
     return StepResult(len(want), 0, out.updated + out.created, unchanged, out.failed, out.retried)
