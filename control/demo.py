@@ -46,7 +46,8 @@ Progress = Callable[[str, Mapping[str, Any]], None]
 
 
 class DemoResult(NamedTuple):
-    ok: bool
+    ok: bool                     # the migration finished and every object's accounting adds up
+    balanced: bool               # every object: source = loaded + quarantined + skipped + failed
     run_id: str                  # the migrate run
     org: str
     dataset: str
@@ -256,11 +257,20 @@ def _pipeline(settings: Settings, stages: _Stages, tenant: Path, org: Mapping[st
                       lambda p: f"{len(p.steps)} steps, fits: {'yes' if p.fits else 'NO'}")
     migrated = stages.run("migrate", lambda: _migrate(settings, stages.progress),
                           lambda m: f"run {m.run_id}: {'ok' if m.ok else 'FAILED'}")
-    return DemoResult(bool(migrated.ok), migrated.run_id, DEMO_NAME, DEMO_NAME, records, seed,
+    balanced = _balanced(migrated.accounting)
+    return DemoResult(bool(migrated.ok) and balanced, balanced, migrated.run_id, DEMO_NAME, DEMO_NAME, records, seed,
                       dict(migrated.accounting), Path(migrated.report), Path(audited.report_path),
                       Path(audited.spec_path), Path(plan.path), Path(built.folder), tenant,
                       str(org.get("instance_url")), str(org.get("username")), dict(stages.seconds),
                       round(time.monotonic() - started, 2))
+
+
+def _balanced(accounting: Mapping[str, Any]) -> bool:
+    objects = accounting.get("objects") or {}
+    return bool(objects) and all(
+        c.get("balanced") is True and c.get("source") == sum(c.get(k, 0) for k in ("loaded", "quarantined", "skipped",
+                                                                                  "failed"))
+        for c in objects.values())
 
 
 def _extract_summary(result: Any) -> str:

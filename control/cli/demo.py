@@ -8,7 +8,6 @@ from typing import Annotated, Any, Mapping, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from control.cli.context import settings_from
 from control.cli.output import JsonOption, emit, stderr, stdout
@@ -38,22 +37,24 @@ def _printer(console: Console):
     return progress
 
 
-def _accounting_table(result: DemoResult) -> Table:
-    table = Table("source resource", "source", "loaded", "quarantined", "skipped", "failed", "balances",
-                  title=f"accounting of run {result.run_id}")
-    for resource, counts in result.accounting.get("objects", {}).items():
-        table.add_row(resource, *(f"{counts.get(k, 0):,}" for k in ("source", "loaded", "quarantined", "skipped",
-                                                                    "failed")),
-                      "yes" if counts.get("balanced") else "NO")
-    totals = result.accounting.get("totals", {})
-    table.add_row("total", *(f"{totals.get(k, 0):,}" for k in ("source", "loaded", "quarantined", "skipped",
-                                                               "failed")),
-                  "yes" if totals.get("balanced") else "NO", style="bold")
-    return table
+_COLUMNS = ("source", "loaded", "quarantined", "skipped", "failed")
+
+
+def _accounting_lines(result: DemoResult) -> list[str]:
+    """The per-object table as plain lines (full resource names at any terminal width, readable in CI logs)."""
+    objects = result.accounting.get("objects", {})
+    width = max([len("source resource"), *(len(r) for r in objects)])
+    lines = [f"accounting of run {result.run_id}",
+             f"{'source resource':<{width}}  " + "  ".join(f"{c:>11}" for c in _COLUMNS) + "  balances"]
+    rows = [*objects.items(), ("total", result.accounting.get("totals", {}))]
+    for resource, counts in rows:
+        lines.append(f"{resource:<{width}}  " + "  ".join(f"{counts.get(c, 0):>11,}" for c in _COLUMNS)
+                     + ("  yes" if counts.get("balanced") else "  NO"))
+    return lines
 
 
 def _json(result: DemoResult) -> dict[str, Any]:
-    return {"ok": result.ok, "run_id": result.run_id, "org": result.org, "dataset": result.dataset,
+    return {"ok": result.ok, "balanced": result.balanced, "run_id": result.run_id, "org": result.org, "dataset": result.dataset,
             "records": result.records, "seed": result.seed,
             "objects": result.accounting.get("objects", {}), "totals": result.accounting.get("totals", {}),
             "report": str(result.report), "audit_report": str(result.audit_report), "spec": str(result.spec),
@@ -83,10 +84,13 @@ def demo(
     result = run_demo(settings, records=records, seed=seed, progress=_printer(stderr if as_json else stdout))
 
     def human(console: Console) -> None:
-        console.print(_accounting_table(result))
+        for line in _accounting_lines(result):
+            console.print(line, highlight=False, markup=False)
         state = "[green]OK[/green]" if result.ok else "[red]FAILED[/red]"
-        console.print(f"migration {state} in {result.seconds:.0f} s (demo of {result.records:,} records, seed "
-                      f"{result.seed})")
+        console.print(f"\ndemo {state} in {result.seconds:.0f} s ({result.records:,} records, seed {result.seed})",
+                      highlight=False)
+        if not result.balanced:
+            console.print("[red]The accounting does not add up for every object[/red] (see the run report).")
         for label, path in (("run report", result.report), ("audit report", result.audit_report),
                             ("specification", result.spec), ("plan", result.plan),
                             ("dataset", result.dataset_folder)):

@@ -79,3 +79,39 @@ def test_a_seed_the_project_names_wins(tmp_path) -> None:
     (root / "orgs" / "emulator").mkdir(parents=True)
     (root / "orgs" / "emulator" / "demo.yml").write_text("users: []\n")
     assert _org_seed(load_settings(root, env={}), tmp_path) is None
+
+
+def test_the_command_exits_1_with_the_accounting_when_it_does_not_add_up(tmp_path, monkeypatch, capsys) -> None:
+    import control.cli.demo as demo_cli
+    from control.cli.app import main
+    from control.demo import DemoResult
+
+    objects = {"clients": {"source": 5, "loaded": 4, "quarantined": 1, "skipped": 0, "failed": 0, "balanced": True},
+               "attachments": {"source": 3, "loaded": 0, "quarantined": 1, "skipped": 0, "failed": 0,
+                               "balanced": False}}
+    result = DemoResult(False, False, "run-1", "demo", "demo", 600, 1,
+                        {"objects": objects, "totals": {"source": 8, "balanced": False}}, tmp_path / "report.html",
+                        tmp_path / "a.html", tmp_path / "spec.json", tmp_path / "plan.json", tmp_path, tmp_path,
+                        "https://127.0.0.1:1", "admin@demo", {"tenant": 0.1}, 1.0)
+    seen = {}
+
+    def fake(settings, *, records, seed, progress):
+        seen.update(root=settings.root, records=records, seed=seed)
+        progress("stage", {"stage": "tenant", "index": 1, "of": 11, "status": "finished", "seconds": 0.1,
+                           "summary": "x"})
+        return result
+
+    monkeypatch.setattr(demo_cli, "run_demo", fake)
+    root = _project(tmp_path / "p")
+    assert main(["demo", "--project", str(root), "--records", "600", "--json"]) == 1
+    out, err = capsys.readouterr()
+    printed = json.loads(out)
+    assert (printed["ok"], printed["balanced"], printed["objects"]) == (False, False, objects)
+    assert "[ 1/11] tenant done in 0.1 s — x" in err
+    assert seen == {"root": root.resolve(), "records": 600, "seed": 1}
+    assert main(["demo", "--project", str(root)]) == 1
+    out, _ = capsys.readouterr()
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.split()}
+    assert rows["attachments"] == ["3", "0", "1", "0", "0", "NO"]
+    assert rows["clients"] == ["5", "4", "1", "0", "0", "yes"]
+    assert "The accounting does not add up for every object (see the run report)." in out
