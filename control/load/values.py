@@ -2,7 +2,7 @@
 
 Idempotency rests on this: a row is written again only when :func:`same` says a field differs. Values are
 normalised by the field's describe type: numbers as decimals, booleans, dates, datetimes to the second in
-UTC, Ids to 15 characters, text as is (blank = null).
+UTC, Ids to 15 characters, text as is; a blank dataset value matches whatever the org holds.
 """
 
 from __future__ import annotations
@@ -53,4 +53,9 @@ def normalise(value: Any, field_type: str) -> Any:
 
 
 def same(local: Any, remote: Any, field_type: str) -> bool:
+    """Whether the org's value is what the dataset asks for. A blank dataset value asks for nothing:
+    CumulusCI's loads leave a blank field as the org has it (a picklist's default, an unchecked box), so a
+    blank never makes a row "changed"."""
+    if local is None or local == "":
+        return True
     return normalise(local, field_type) == normalise(remote, field_type)
