@@ -57,6 +57,7 @@ def _json(result: DemoResult) -> dict[str, Any]:
     return {"ok": result.ok, "balanced": result.balanced, "run_id": result.run_id, "org": result.org, "dataset": result.dataset,
             "records": result.records, "seed": result.seed,
             "objects": result.accounting.get("objects", {}), "totals": result.accounting.get("totals", {}),
+            "files": result.accounting.get("files", {}),
             "report": str(result.report), "audit_report": str(result.audit_report), "spec": str(result.spec),
             "plan": str(result.plan), "dataset_folder": str(result.dataset_folder),
             "instance_url": result.instance_url, "username": result.username, "stages": result.stages,

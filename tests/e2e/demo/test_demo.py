@@ -120,6 +120,11 @@ def test_demo_migrates_everything_and_a_second_run_changes_nothing(repo: Path, m
             expected[step["sobject"]] += step["rows"]
     loaded = _counts(org, sorted(expected))
     assert loaded == dict(expected)
+    files = result["files"]
+    file_rows = {s["sobject"]: s["rows"] for s in manifest["steps"] if s["kind"] == "file"}
+    assert (files["files"], files["failed"], files["verified"]) == (file_rows["ContentVersion"], 0, files["uploaded"])
+    assert files["uploaded"] == files["files"] - files["skipped"] > 0
+    assert _counts(org, ["ContentVersion"]) == {"ContentVersion": files["uploaded"]}
 
     second = _demo(repo)
     assert second.returncode == 0, second.stderr[-4000:]
@@ -130,6 +135,8 @@ def test_demo_migrates_everything_and_a_second_run_changes_nothing(repo: Path, m
     accounting = json.loads((repo / ".st2sf" / "runs" / again["run_id"] / "accounting.json").read_text())
     assert [(s["name"], s["created"]) for s in accounting["steps"] if s["created"]] == []
     assert _counts(org, sorted(expected)) == loaded
+    assert (again["files"]["uploaded"], again["files"]["already_present"]) == (0, files["uploaded"])
+    assert _counts(org, ["ContentVersion"]) == {"ContentVersion": files["uploaded"]}
     assert _git_status(repo) == ""
     stop_org(org)
     assert [o["running"] for o in _emulator(repo, "status", "demo")["orgs"]] == [False]
