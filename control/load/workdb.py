@@ -94,6 +94,10 @@ class WorkDb:
         sql = self.conn.execute("SELECT sql FROM ds.sqlite_master WHERE type = 'table' AND name = ?",
                                 (table,)).fetchone()[0]
         self.conn.execute("BEGIN")
+        # CumulusCI makes <SObject>_rt_target_mapping on every run that loads record types; drop its last one
+        for (name,) in self.conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table' AND "
+                                         "name LIKE '%_rt_target_mapping'").fetchall():
+            self.conn.execute(f"DROP TABLE main.{_q(name)}")
         self.conn.execute(f"DROP TABLE IF EXISTS main.{_q(table)}")
         self.conn.execute("DROP TABLE IF EXISTS temp.st2sf_pick")
         self.conn.execute(sql)
