@@ -37,7 +37,7 @@ from control.settings import Settings, load_settings
 __all__ = ["DEMO_NAME", "DEFAULT_RECORDS", "DEFAULT_SEED", "DemoResult", "run_demo"]
 
 DEMO_NAME = "demo"            # the org, the sandbox, the dataset and the approver are all called demo
-DEFAULT_RECORDS = 2000
+DEFAULT_RECORDS = 5000
 DEFAULT_SEED = 1
 STAGES = ("tenant", "sandbox", "org", "extract", "audit", "approve", "deploy", "dataset", "plan", "migrate",
           "sandbox stop")
