@@ -112,10 +112,8 @@ def _files_step(client: Any, settings: Settings, inputs: Inputs, work: WorkDb, l
 
 
 def _render_report(run_folder: Path, dataset_folder: Path) -> tuple[Path, str | None]:
-    try:
-        from control.reports.migration import render_migration_report  # the demo branch
-    except ImportError:
-        return run_folder / "report.html", "The HTML run report is not part of this build."
+    from control.reports.migration import render_migration_report
+
     return render_migration_report(run_folder, dataset_folder), None
 
 

@@ -71,6 +71,8 @@ def test_the_run_completes_and_every_object_balances(migrated) -> None:
         assert row["loaded"] == dataset[resource]["dataset"], resource
     assert accounting["totals"]["balanced"]
     assert (result.run_folder / "errors.jsonl").read_text() == ""
+    report = (result.run_folder / "report.html").read_text()
+    assert result.report == result.run_folder / "report.html" and result.run_id in report
 
 
 def test_record_counts_per_object(migrated) -> None:
