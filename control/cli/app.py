@@ -53,16 +53,19 @@ def _register() -> None:
     # one module per command group; each exposes `register(app)`
     from control.cli import audit as audit_cli
     from control.cli import dataset as dataset_cli
+    from control.cli import demo as demo_cli
     from control.cli import emulate
     from control.cli import extract as extract_cli
     from control.cli import init as init_cli
     from control.cli import map as map_cli
     from control.cli import metadata as metadata_cli
+    from control.cli import migrate as migrate_cli
     from control.cli import plan as plan_cli
     from control.cli import runs as runs_cli
 
     # in pipeline order: that is the order `st2sf --help` lists them
-    modules: tuple = (init_cli, emulate, extract_cli, audit_cli, map_cli, metadata_cli, dataset_cli, plan_cli, runs_cli)
+    modules: tuple = (init_cli, emulate, extract_cli, audit_cli, map_cli, metadata_cli, dataset_cli, plan_cli, migrate_cli,
+                      runs_cli, demo_cli)
     for module in modules:
         module.register(app)
 
@@ -79,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv, prog_name="st2sf", standalone_mode=False)
+        code = command.main(args=argv, prog_name="st2sf", standalone_mode=False)
     except St2sfError as exc:
         if _wants_json(argv):
             import json
@@ -101,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:  # an unexpected bug: show where, but never a secret
         typer.echo(redact_text(traceback.format_exc()), err=True)
         return 1
-    return 0
+    # without standalone mode click returns (not raises) the code of a `typer.Exit(code)` a command raised
+    return code if isinstance(code, int) and not isinstance(code, bool) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover
