@@ -36,16 +36,26 @@ class ErrorLog:
                                       "resource": resource, "source_id": source_id, "code": row.code,
                                       "message": row.message, "fields": list(row.fields)}) + "\n")
 
+    def write_lines(self, lines: Sequence[Mapping[str, Any]]) -> None:
+        """Lines already in errors.jsonl's shape (the file uploader's)."""
+        if lines:
+            with self.path.open("a", encoding="utf-8") as out:
+                for line in lines:
+                    out.write(json.dumps(dict(line)) + "\n")
+
 
 def object_accounting(dataset: Mapping[str, Mapping[str, Any]], loaded: Mapping[str, int],
-                      failed: Mapping[str, int], files: Mapping[str, int] | None = None) -> dict[str, dict[str, Any]]:
-    """Per resource. ``dataset`` is dataset.json's accounting; ``files`` (resource → records whose file the
-    uploader reported loaded) counts for resources whose rows are files."""
+                      failed: Mapping[str, int], files: Mapping[str, tuple[int, int, int]] | None = None
+                      ) -> dict[str, dict[str, Any]]:
+    """Per resource. ``dataset`` is dataset.json's accounting; ``files`` (resource → files in the org, skipped
+    by the size policy, failed — the uploader's counts) for the resource whose rows are files."""
     out: dict[str, dict[str, Any]] = {}
     for resource, entry in dataset.items():
         source, quarantined, skipped = int(entry["source"]), int(entry["quarantined"]), int(entry["skipped"])
-        done = int(loaded.get(resource, 0)) + int((files or {}).get(resource, 0))
-        bad = int(failed.get(resource, 0))
+        in_org, file_skipped, file_failed = (files or {}).get(resource, (0, 0, 0))
+        done = int(loaded.get(resource, 0)) + in_org
+        skipped += file_skipped
+        bad = int(failed.get(resource, 0)) + file_failed
         out[resource] = {"source": source, "loaded": done, "quarantined": quarantined, "skipped": skipped,
                          "failed": bad, "balanced": source == done + quarantined + skipped + bad}
     return out

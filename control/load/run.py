@@ -70,13 +70,26 @@ def _types(describes: list[Mapping[str, Any]]) -> tuple[dict[str, dict[str, str]
 
 
 def _fresh(client: Any, inputs: Inputs) -> frozenset[str]:
+    """Objects holding no record with the external Id: one ``limits/recordCount`` request for all of them
+    (an object with no records at all is fresh), then a ``count()`` only for the objects that hold some."""
+    steps = [s for s in inputs.manifest["steps"] if s.get("kind") == "load"]
+    objects = sorted({s["sobject"] for s in steps})
+    try:  # objects with no records are left out of the answer
+        listed = client.restful("limits/recordCount", params={"sObjects": ",".join(objects)}).get("sObjects", ())
+        counts = {o: 0 for o in objects} | {o["name"]: int(o["count"]) for o in listed}
+    except Exception:  # noqa: BLE001 — an org without the resource: count each object
+        counts = {}
     out: set[str] = set()
-    for step in inputs.manifest["steps"]:
-        if step.get("kind") != "load" or step["sobject"] in out:
+    for step in steps:
+        sobject = step["sobject"]
+        if sobject in out:
+            continue
+        if counts.get(sobject) == 0:
+            out.add(sobject)
             continue
         external = step.get("external_id")
-        if count(client, step["sobject"], f"{external} != null" if external else "") == 0:
-            out.add(step["sobject"])
+        if count(client, sobject, f"{external} != null" if external else "") == 0:
+            out.add(sobject)
     return frozenset(out)
 
 
@@ -89,10 +102,8 @@ def _cci_org(settings: Settings, access: Any, client: Any) -> CciOrg:
 
 def _files_step(client: Any, settings: Settings, inputs: Inputs, work: WorkDb, ledger: Ledger, run_id: str,
                 name: str) -> tuple[dict[str, Any], list[dict[str, Any]], str | None]:
-    try:
-        from control.load.files import upload_files  # the files branch
-    except ImportError:
-        return empty_files(), [], "Files were not uploaded: the file uploader is not part of this build."
+    """The plan's files step: control.load.files uploads files.jsonl (idempotent, resumable: docs/files.md)."""
+    from control.load.files import upload_files
     from control.staging import BlobStore
 
     outcome = upload_files(client, dataset_folder=inputs.paths.folder, blobs=BlobStore(settings.state_dir / "blobs"),
@@ -101,10 +112,8 @@ def _files_step(client: Any, settings: Settings, inputs: Inputs, work: WorkDb, l
 
 
 def _render_report(run_folder: Path, dataset_folder: Path) -> tuple[Path, str | None]:
-    try:
-        from control.reports.migration import render_migration_report  # the demo branch
-    except ImportError:
-        return run_folder / "report.html", "The HTML run report is not part of this build."
+    from control.reports.migration import render_migration_report
+
     return render_migration_report(run_folder, dataset_folder), None
 
 
@@ -141,6 +150,7 @@ def migrate(settings: Settings, *, dataset: str, org: str | None = None, error_b
     entries: list[dict[str, Any]] = []
     failed_by_resource: dict[str, int] = {}
     files: dict[str, Any] = empty_files()
+    files_by_resource: dict[str, tuple[int, int, int]] = {}    # resource → (in the org, skipped, failed)
     warnings: list[str] = list(inputs.plan.get("warnings", ()))
     ok = True
     report = folder / "report.html"
@@ -157,8 +167,14 @@ def migrate(settings: Settings, *, dataset: str, org: str | None = None, error_b
                     if kind == "files":
                         files, file_errors, note = _files_step(client, settings, inputs, work, ledger, run.id, name)
                         warnings.extend([note] if note else [])
+                        errors.write_lines(file_errors)
                         result = StepResult(int(files["files"]), int(files["uploaded"]), 0,
                                             int(files["already_present"]), (), 0)
+                        file_resource = next((s["resource"] for s in inputs.manifest["steps"]
+                                              if s.get("kind") == "file" and s["sobject"] == "ContentVersion"), None)
+                        if file_resource:
+                            files_by_resource = {file_resource: (int(files["uploaded"]) + int(files["already_present"]),
+                                                                 int(files["skipped"]), int(files["failed"]))}
                     elif kind == "update":
                         source = name.split(" ", 2)[1]
                         spec = by_name[source]
@@ -201,7 +217,8 @@ def migrate(settings: Settings, *, dataset: str, org: str | None = None, error_b
         raise
     finally:
         objects = object_accounting(inputs.manifest.get("accounting", {}),
-                                    {k: v["loaded"] for k, v in work.landed_counts().items()}, failed_by_resource)
+                                    {k: v["loaded"] for k, v in work.landed_counts().items()}, failed_by_resource,
+                                    files_by_resource)
         work.close()
         accounting = {"format": ACCOUNTING_FORMAT, "run_id": run.id, "dataset": dataset, "org": inputs.org,
                       "ok": ok, "started_at": started, "finished_at": utc_now(),

@@ -78,6 +78,7 @@ def serve(
     admin_token = ensure_admin_token(paths.db)
     clock = OrgClock()
     org = open_org(paths, clock=clock)
+    org.content.bodies.clear_staging()  # uploads cut off by the last server's end
     clock.set_offset(float(org.db.get_meta(CLOCK_OFFSET_KEY, 0) or 0))
     try:
         apply_startup_settings(org, faults_file=faults_file, limits_file=limits_file)

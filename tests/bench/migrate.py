@@ -91,6 +91,7 @@ def main() -> None:
             toml = "\n".join(lines).replace('dataset = "bench"', f'dataset = "bench"\nfallback_owner = "{org.username}"')
             (project / "st2sf.toml").write_text(toml + "\n", encoding="utf-8")
             env = {k: v for k, v in os.environ.items() if not k.startswith("ST2SF_")} | client_env(org)
+            os.environ.update(client_env(org))   # this script's own /limits reads trust the org's certificate
             started = time.perf_counter()
             _run(["-m", "control.cli.app", "-C", str(project), "dataset", "build", "--org", name, "--json"], env=env)
             build = time.perf_counter() - started

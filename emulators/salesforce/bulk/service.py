@@ -282,7 +282,8 @@ class BulkV1:
         if plan is None:
             raise BatchFailure("InvalidBatch", f"Unable to find object: {job.object}")
         parsed = self._parse(job, plan, body)
-        writer = Writer(self.org.store, self.org.schemas, user_id=job.created_by, now=self.org.now_wire())
+        writer = Writer(self.org.store, self.org.schemas, user_id=job.created_by, now=self.org.now_wire(),
+                        content=self.org.content)
         external = external_id_field(plan, job.external_id) if job.operation == Operation.UPSERT else None
         lock = self.faults.lock_row if job.concurrency == ConcurrencyMode.PARALLEL else None
         processor = RowProcessor(writer, plan, Operation(job.operation), external_id=external, lock_row=lock)

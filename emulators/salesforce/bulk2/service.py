@@ -191,7 +191,8 @@ class Bulk2:
         assert plan is not None
         operation = Operation(job.operation)
         external = external_id_field(plan, job.external_id) if operation is Operation.UPSERT else None
-        writer = Writer(self.org.store, self.org.schemas, user_id=job.created_by, now=self.org.now_wire())
+        writer = Writer(self.org.store, self.org.schemas, user_id=job.created_by, now=self.org.now_wire(),
+                        content=self.org.content)
 
         def open_file(kind: str) -> tuple[BinaryIO, Callable[[], None]]:
             return self.store.create_file(f"{job.id}.{kind}.csv")

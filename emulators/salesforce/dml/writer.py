@@ -25,7 +25,7 @@ from ``FirstName``/``LastName``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from emulators.salesforce.dml.coerce import coerce_value
 from emulators.salesforce.dml.errors import ApiError, RecordFailure, RecordMissing
@@ -34,6 +34,9 @@ from emulators.salesforce.ids import MalformedId, parse_id
 from emulators.salesforce.org.schemas import ObjectPlan, OrgSchemas
 from emulators.salesforce.schema.model import FieldSchema
 from emulators.salesforce.state.records import RecordStore
+
+if TYPE_CHECKING:  # pragma: no cover
+    from emulators.salesforce.content import ContentRules, StagedBody
 
 __all__ = ["Writer", "ResolvedRecord", "MultipleMatches", "SYSTEM_FIELDS"]
 
@@ -56,11 +59,22 @@ class ResolvedRecord:
 class Writer:
     """Validating writes for one request: the running user and the request's timestamp are fixed."""
 
-    def __init__(self, store: RecordStore, schemas: OrgSchemas, *, user_id: str, now: str) -> None:
+    def __init__(
+        self,
+        store: RecordStore,
+        schemas: OrgSchemas,
+        *,
+        user_id: str,
+        now: str,
+        content: "ContentRules | None" = None,
+        api_version: str = "62.0",
+    ) -> None:
         self.store = store
         self.schemas = schemas
         self.user_id = user_id
         self.now = now
+        self.content = content  # the Content objects' rules (ContentVersion bodies, links)
+        self.api_version = api_version
 
     # ── step 1: names ───────────────────────────────────────────────────────────────
     def plan_for(self, sobject: str) -> ObjectPlan:
@@ -90,24 +104,43 @@ class Writer:
         return ResolvedRecord(values, by_rel)
 
     # ── insert ──────────────────────────────────────────────────────────────────────
-    def insert(self, plan: ObjectPlan, record: ResolvedRecord) -> str:
-        """Validate and store a new record; return its Id."""
+    def insert(self, plan: ObjectPlan, record: ResolvedRecord, *, body: "StagedBody | None" = None) -> str:
+        """Validate and store a new record; return its Id.
+
+        ``body`` is a ContentVersion's file already received (a multipart upload); a ContentVersion's
+        ``VersionData`` never goes into the row (see :mod:`emulators.salesforce.content.rules`).
+        """
         if not plan.schema.createable:
             raise RecordFailure("INVALID_TYPE", f"entity type {plan.name} does not support insert", [])
         blocked = [f.name for f, _ in record.values.values() if not f.createable]
         if blocked:
             raise _not_writable(blocked)
-        data: dict[str, Any] = {}
-        for name, (f, raw) in record.values.items():
-            data[name] = coerce_value(f, raw)
-        self._resolve_relationships(record, data)
-        self._apply_defaults(plan, data, given=set(record.values) | set(record.by_relationship))
-        self._check_required(plan, data)
-        self._check_references(plan, data, data.keys())
-        self._check_unique(plan, data, None)
-        record_id = self.store.allocate_id(plan.schema.key_prefix or "a00")
-        self._stamp_new(plan, data, record_id)
-        self.store.insert(plan.name, record_id, data)
+        content = self.content if self.content is not None and self.content.handles(plan.name) else None
+        values: Mapping[str, tuple[FieldSchema, Any]] = record.values
+        pending = None
+        if content is not None:
+            values, pending = content.take_body(plan, record.values, body)
+        try:
+            data: dict[str, Any] = {}
+            for name, (f, raw) in values.items():
+                data[name] = coerce_value(f, raw)
+            self._resolve_relationships(record, data)
+            self._apply_defaults(plan, data, given=set(record.values) | set(record.by_relationship))
+            self._check_required(plan, data)
+            self._check_references(plan, data, data.keys())
+            self._check_unique(plan, data, None)
+            if content is not None:
+                content.check(self, plan, data, pending)
+            record_id = self.store.allocate_id(plan.schema.key_prefix or "a00")
+            self._stamp_new(plan, data, record_id)
+            if content is not None:
+                content.before_store(self, plan, record_id, data, pending)
+            self.store.insert(plan.name, record_id, data)
+            if content is not None:
+                content.after_store(self, plan, record_id, data)
+        finally:
+            if pending is not None:
+                pending.discard()
         return record_id
 
     # ── update ──────────────────────────────────────────────────────────────────────

@@ -28,12 +28,13 @@ from urllib.parse import parse_qsl
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from emulators.salesforce.dml.errors import ApiError
 from emulators.salesforce.http.context import RequestContext, SubRequest, parse_version
 from emulators.salesforce.http.discovery import identity_document, userinfo, versions
+from emulators.salesforce.http.multipart import MultipartRecord, is_multipart, read_multipart
 from emulators.salesforce.http.gate import REQUEST_LIMIT_MESSAGE, RequestLimitExceeded, api_call
 from emulators.salesforce.http.oauth import OAuthError, token_grant
 from emulators.salesforce.http.reply import Reply
@@ -136,17 +137,29 @@ def build_app(service: OrgService, *, instance_url: str, extra_routes: Sequence[
         session = session_of(request)
         if session is None:
             return _json(401, _INVALID_SESSION)
-        raw = await request.body()
         headers = {k.lower(): v for k, v in request.headers.items()}
+        upload: MultipartRecord | None = None
+        early: ApiError | None = None
+        raw = b""
+        if request.method == "POST" and is_multipart(headers.get("content-type")):
+            try:  # a record with a binary body: the body streams to a staged file
+                upload = await read_multipart(headers["content-type"], request.stream(), org.content.bodies)
+            except ApiError as exc:
+                early = exc
+        else:
+            raw = await request.body()
         try:
             with api_call(org) as used:
                 try:
+                    if early is not None:
+                        raise early
                     sub = SubRequest(
                         method=request.method,
                         path="/" + request.path_params.get("rest", ""),
                         query=dict(request.query_params),
                         headers=headers,
-                        body=_parse_body(raw),
+                        body=upload.entity if upload is not None else _parse_body(raw),
+                        files=upload.files if upload is not None else {},
                     )
                     ctx = RequestContext(org, session.user_id, version, instance_url)
                     reply = route(service, ctx, sub)
@@ -160,8 +173,14 @@ def build_app(service: OrgService, *, instance_url: str, extra_routes: Sequence[
             log.exception("unexpected error (ErrorId %s) on %s %s", error_id, request.method, request.url.path)
             body = [{"errorCode": "UNKNOWN_EXCEPTION", "message": f"An unexpected error occurred. Please include this ErrorId if you contact support: {error_id}"}]
             return _json(500, body)
+        finally:
+            if upload is not None:
+                upload.discard()  # a stored body was moved into place; anything left is not needed
         out_headers = dict(reply.headers)
         out_headers["Sforce-Limit-Info"] = f"api-usage={used}/{org.api_limit()}"
+        if reply.blocks is not None:
+            return StreamingResponse(reply.blocks, status_code=reply.status, headers=out_headers,
+                                     media_type=reply.media_type)
         return _json(reply.status, reply.body, out_headers, reply.raw)
 
     methods = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD"]

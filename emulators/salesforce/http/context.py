@@ -33,6 +33,7 @@ class SubRequest:
     query: Mapping[str, str]
     headers: Mapping[str, str]  # lower-cased names
     body: Any  # parsed JSON (None when empty)
+    files: Mapping[str, Any] = field(default_factory=dict)  # multipart binary parts: name → StagedBody
 
 
 @dataclass
@@ -56,4 +57,5 @@ class RequestContext:
         return f"{self.base_path}/sobjects/{sobject}/{record_id}"
 
     def writer(self) -> Writer:
-        return Writer(self.org.store, self.org.schemas, user_id=self.user_id, now=self.now)
+        return Writer(self.org.store, self.org.schemas, user_id=self.user_id, now=self.now,
+                      content=self.org.content, api_version=self.version)

@@ -7,7 +7,7 @@ Handlers return :class:`Reply` values so the same handler serves a top-level req
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from emulators.salesforce.dml.errors import ApiError, RecordFailure
 
@@ -20,6 +20,8 @@ class Reply:
     body: Any = None  # JSON-able; None with 204/304
     headers: Mapping[str, str] = field(default_factory=dict)
     raw: bytes | None = None  # the body already serialised (memoised describes); wins over ``body``
+    blocks: Iterator[bytes] | None = None  # a binary body streamed as it is read (blob fields); wins over both
+    media_type: str = "application/octet-stream"
 
     def json_body(self) -> Any:
         """The body as JSON values (parsing ``raw`` when that is how it was given)."""

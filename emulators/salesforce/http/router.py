@@ -8,6 +8,7 @@
     sobjects/O/describe              describe
     sobjects/O/{id}                  record GET/PATCH/DELETE
     sobjects/O/{field}/{value}       by external Id: GET/PATCH (upsert)/DELETE
+    sobjects/ContentVersion/{id}/VersionData   the file's bytes (GET)
     query[/{locator}]                SOQL
     queryAll[/{locator}]             SOQL with deleted rows
     composite                        composite (subrequests routed back through here)
@@ -66,6 +67,8 @@ def _sobjects(ctx: RequestContext, segs: list[str], req: SubRequest) -> Reply:
     if len(segs) == 2:
         return sobjects.by_id(ctx, plan, segs[1], req)
     if len(segs) == 3:
+        if plan.name == "ContentVersion" and segs[2] == "VersionData":
+            return sobjects.blob(ctx, plan, segs[1], segs[2], req)
         return sobjects.by_external_id(ctx, plan, segs[1], segs[2], req)
     return not_found()
 

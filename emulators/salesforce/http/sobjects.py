@@ -30,7 +30,7 @@ from emulators.salesforce.http.reply import Reply, failure_reply, not_found
 from emulators.salesforce.ids import MalformedId, parse_id
 from emulators.salesforce.org.schemas import ObjectPlan
 
-__all__ = ["record_reply", "create", "by_id", "by_external_id", "render_record", "invalid_field_error"]
+__all__ = ["record_reply", "create", "by_id", "by_external_id", "render_record", "invalid_field_error", "blob"]
 
 _STATUS_FOR = {"ENTITY_IS_DELETED": 404, "NOT_FOUND": 404}
 
@@ -95,8 +95,16 @@ def _failure(exc: RecordFailure) -> Reply:
 def create(ctx: RequestContext, plan: ObjectPlan, req: SubRequest) -> Reply:
     writer = ctx.writer()
     record = writer.resolve_fields(plan, req.body if req.body is not None else {})
+    body = None
+    if req.files:
+        blobs = [f.name for f in plan.schema.fields if f.type == "base64"]
+        unknown = [name for name in req.files if name not in blobs]
+        if unknown or writer.content is None or not writer.content.handles(plan.name):
+            raise ApiError(400, "INVALID_MULTIPART_REQUEST",
+                           f"Binary part '{(unknown or list(req.files))[0]}' is not a blob field this API accepts on {plan.name}")
+        body = req.files.get("VersionData")
     try:
-        new_id = writer.insert(plan, record)
+        new_id = writer.insert(plan, record, body=body)
     except RecordFailure as exc:
         return failure_reply(exc)
     return Reply(201, {"id": new_id, "success": True, "errors": []}, {"Location": ctx.record_url(plan.name, new_id)})
@@ -168,3 +176,19 @@ def by_external_id(ctx: RequestContext, plan: ObjectPlan, field_name: str, value
             return _failure(exc)
         return Reply(204)
     raise ApiError(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{req.method}' not allowed. Allowed are GET,PATCH,DELETE")
+
+
+def blob(ctx: RequestContext, plan: ObjectPlan, id_text: str, field_name: str, req: SubRequest) -> Reply:
+    """``GET /sobjects/ContentVersion/{id}/VersionData``: the stored body's bytes, streamed."""
+    if req.method != "GET":
+        raise ApiError(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{req.method}' not allowed. Allowed are GET")
+    record_id = _parse_path_id(plan, id_text)
+    found = ctx.org.store.get(record_id)
+    if found is None or found.sobject != plan.name:
+        return not_found()
+    if found.deleted:
+        return Reply(404, [{"errorCode": "ENTITY_IS_DELETED", "message": "entity is deleted"}])
+    body_id = found.data.get("ContentBodyId")
+    if not body_id or not ctx.org.content.bodies.path_of(str(body_id)).is_file():
+        return not_found()
+    return Reply(200, blocks=ctx.org.content.bodies.blocks(str(body_id)))

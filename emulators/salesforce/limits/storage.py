@@ -43,7 +43,8 @@ WEIGHTS: Mapping[str, int] = {
 }
 FILE_OBJECTS = ("ContentVersion", "Attachment")
 
-# bytes of a file row: its recorded size, else the decoded length of its base64 body
+# bytes of a file row: its recorded size (a ContentVersion always has ContentSize; its body is on disk,
+# see emulators.salesforce.content), else the decoded length of a base64 body kept in the row (Attachment)
 _FILE_BYTES = (
     "COALESCE(json_extract(CAST({row}.data AS TEXT), '$.ContentSize'),"
     " json_extract(CAST({row}.data AS TEXT), '$.BodyLength'),"

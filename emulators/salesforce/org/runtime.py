@@ -22,6 +22,7 @@ import datetime as dt
 import hmac
 from typing import Any, Callable, Mapping
 
+from emulators.salesforce.content import ContentBodies, ContentRules
 from emulators.salesforce.dml.coerce import format_datetime, parse_datetime
 from emulators.salesforce.limits import OrgLimits
 from emulators.salesforce.limits.allocations import default_allocations
@@ -73,6 +74,7 @@ class Org:
         self.store = RecordStore(db, self.schemas, pod=identity.pod)
         self.limits = OrgLimits(db, identity, clock)
         self.store.insert_checks.append(self.limits.check_storage)
+        self.content = ContentRules(ContentBodies(paths.folder / "content"))  # file bodies beside org.db
         self.field_security = FieldSecurity(self)  # which fields describe shows each user
         self.sessions = Sessions(db, org_id=identity.org_id, timeout_seconds=self.session_timeout_seconds)
 

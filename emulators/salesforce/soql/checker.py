@@ -38,6 +38,7 @@ from emulators.salesforce.soql.plan import (
     TypeOfColumn,
 )
 from emulators.salesforce.soql.resolve import NAME_ENTITY, Resolver, make_getter
+from emulators.salesforce.soql.restrictions import check_restrictions
 from emulators.salesforce.soql.syntax import Aggregate, FieldPath, FieldsMacro, Query, SelectItem, SubQuery, TypeOf
 
 __all__ = ["compile_query", "compile_parsed", "MAX_OFFSET", "FIELDS_MAX_LIMIT"]
@@ -60,7 +61,9 @@ def compile_parsed(query: Query, schemas: SchemaProvider) -> CompiledQuery:
         )
     if not schema.queryable:
         raise SoqlError(ErrorCode.INVALID_TYPE_FOR_OPERATION, Messages.not_queryable(schema.name))
-    return _Checker(schemas).level(query, schema, nested=False)
+    compiled = _Checker(schemas).level(query, schema, nested=False)
+    check_restrictions(query, schema)
+    return compiled
 
 
 class _Checker:

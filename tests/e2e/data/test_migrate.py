@@ -64,14 +64,15 @@ def test_the_run_completes_and_every_object_balances(migrated) -> None:
     assert accounting["format"] == "st2sf.accounting/1" and accounting["run_id"] == result.run_id
     assert accounting["totals"]["failed"] == 0
     dataset = _manifest(target)["accounting"]
-    files_resources = {"attachments"}  # rows uploaded by the files step (control/load/files.py)
     for resource, row in accounting["objects"].items():
         assert row["source"] == dataset[resource]["source"]
         assert row["quarantined"] == dataset[resource]["quarantined"]
-        if resource not in files_resources:
-            assert row["balanced"], (resource, row)
-            assert row["loaded"] == dataset[resource]["dataset"], resource
+        assert row["balanced"], (resource, row)
+        assert row["loaded"] == dataset[resource]["dataset"], resource
+    assert accounting["totals"]["balanced"]
     assert (result.run_folder / "errors.jsonl").read_text() == ""
+    report = (result.run_folder / "report.html").read_text()
+    assert result.report == result.run_folder / "report.html" and result.run_id in report
 
 
 def test_record_counts_per_object(migrated) -> None:
@@ -130,6 +131,30 @@ def test_case_comments_and_notes_sit_under_the_right_parent(data_path, migrated)
                 f"SELECT ParentId, {body} FROM {sobject}"))
             assert got == want, table
             assert sum(want.values()) > 50
+
+
+def test_files_are_uploaded_verified_and_linked_to_the_migrated_records(migrated) -> None:
+    target, result, sf = migrated
+    summary = _manifest(target)["files_summary"]
+    files = result.accounting["files"]
+    assert (files["files"], files["uploaded"], files["verified"], files["failed"]) == (
+        summary["files"], summary["files"], summary["files"], 0)
+    assert files["links_created"] == summary["links"]
+    assert sf.query("SELECT count() FROM ContentVersion")["totalSize"] == summary["files"]
+    entries = [json.loads(line) for line in (target.folder / "files.jsonl").read_text().splitlines()]
+    with_links = [e for e in entries if e["links"]]
+    for entry in with_links[:10]:   # each file's links sit on the records of its attachment's parent
+        version = sf.query(f"SELECT ContentDocumentId FROM ContentVersion WHERE ServiceTracker_Id__c = "
+                           f"'{entry['attachment_id']}'")["records"][0]
+        linked = sf.query(f"SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = "
+                          f"'{version['ContentDocumentId']}'")["records"]
+        keys = set()
+        for link in linked:
+            for sobject in {s["sobject"] for s in _manifest(target)["steps"] if s["kind"] == "load"
+                            and s["external_id"]}:
+                found = sf.query(f"SELECT ServiceTracker_Id__c FROM {sobject} WHERE Id = '{link['LinkedEntityId']}'")
+                keys.update(r["ServiceTracker_Id__c"] for r in found["records"])
+        assert entry["parent_id"] in keys, entry["attachment_id"]
 
 
 def test_record_types_owners_and_create_dates(data_path, migrated) -> None:
