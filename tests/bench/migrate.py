@@ -18,7 +18,9 @@ own peak RSS. Printed:
 * the child's peak RSS (target ≤ 1 GB for the control plane).
 
 A second run of migrate over the loaded org is timed too (idempotent: it writes nothing).
-Nothing is asserted: this prints figures. Figures measured on this machine are in docs/load.md.
+Nothing is asserted: this prints figures. Figures measured on this machine are in docs/load.md (1,000,000:
+migrate 545 s = 1,835 records/s, 36,185 API requests of which ~34,500 are the files step's one request per
+file, peak RSS 216 MB).
 """
 
 from __future__ import annotations
