@@ -37,7 +37,12 @@ test: bootstrap
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests, which counts as a failure" >&2; exit 1; fi; \
 	exit $$rc
 
+# stops the emulated orgs and sandboxes that live in .st2sf/ first, so no server is left orphaned
 clean-state:
+	@if [ -x $(BIN)/st2sf ]; then \
+	  for d in .st2sf/orgs/*/; do [ -d "$$d" ] && $(RUN) $(BIN)/st2sf emulate salesforce stop "$$(basename "$$d")" >/dev/null 2>&1; done; \
+	  for d in .st2sf/servicetracker/*/; do [ -d "$$d" ] && $(RUN) $(BIN)/st2sf emulate servicetracker stop --name "$$(basename "$$d")" >/dev/null 2>&1; done; \
+	fi; true
 	rm -rf .st2sf
 
 # regenerate docs/cli.md from the application (a test fails when it is stale)
