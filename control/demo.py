@@ -30,7 +30,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 
 import yaml
 
-from control.emulation import run_emulator
+from control.emulation import configured_org_seed, run_emulator
 from control.errors import NotApprovedError, St2sfError, UsageError
 from control.settings import Settings, load_settings
 
@@ -115,10 +115,7 @@ def _start_sandbox(settings: Settings, tenant: Path) -> dict[str, Any]:
 
 
 def _org_seed(settings: Settings, tenant: Path) -> Path | None:
-    """The demo org's seed: the tenant's field team as users (unless the project configures a seed itself)."""
-    configured = settings.orgs.get(DEMO_NAME)
-    if (configured and configured.seed) or (settings.root / "orgs" / "emulator" / f"{DEMO_NAME}.yml").is_file():
-        return None
+    """The demo org's seed when the project names none: the tenant's field team as users."""
     users_file = tenant / "salesforce_users.json"
     users: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -144,11 +141,7 @@ def _org_seed(settings: Settings, tenant: Path) -> Path | None:
 def _start_org(settings: Settings, tenant: Path) -> dict[str, Any]:
     args = ["start", DEMO_NAME, *_state(settings)]
     configured = settings.orgs.get(DEMO_NAME)
-    seed = _org_seed(settings, tenant)
-    if configured and configured.seed:
-        seed = (settings.root / configured.seed).resolve()
-    elif (settings.root / "orgs" / "emulator" / f"{DEMO_NAME}.yml").is_file():
-        seed = settings.root / "orgs" / "emulator" / f"{DEMO_NAME}.yml"
+    seed = configured_org_seed(settings, DEMO_NAME) or _org_seed(settings, tenant)
     if seed is not None:
         args += ["--seed", str(seed)]
     args.append("--sandbox" if configured is None or configured.sandbox else "--production")

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any, Literal, Sequence
 
 from control.errors import Failure, UsageError
+from control.settings import Settings
 
-__all__ = ["EmulatorName", "run_emulator", "exec_emulator"]
+__all__ = ["EmulatorName", "run_emulator", "exec_emulator", "configured_org_seed"]
 
 EmulatorName = Literal["salesforce", "servicetracker"]
 
@@ -67,3 +68,13 @@ def run_emulator(
 def exec_emulator(emulator: EmulatorName, args: Sequence[str], *, cwd: Path | None = None) -> int:
     """Run an emulator command in the foreground, attached to this terminal; return its exit code."""
     return subprocess.call(_command(emulator, list(args)), cwd=cwd)
+
+
+def configured_org_seed(settings: Settings, name: str) -> Path | None:
+    """The seed a project names for emulated org ``name``: ``[orgs.NAME] seed`` in st2sf.toml, else
+    ``orgs/emulator/NAME.yml`` when that file exists, else None (the emulator's default org)."""
+    configured = settings.orgs.get(name)
+    if configured and configured.seed:
+        return (settings.root / configured.seed).resolve()
+    conventional = settings.root / "orgs" / "emulator" / f"{name}.yml"
+    return conventional if conventional.is_file() else None

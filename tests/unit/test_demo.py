@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from control.demo import _org_seed, run_demo
+from control.emulation import configured_org_seed
 from control.errors import UsageError
 from control.settings import load_settings
 
@@ -78,7 +79,9 @@ def test_a_seed_the_project_names_wins(tmp_path) -> None:
     root = _project(tmp_path / "p")
     (root / "orgs" / "emulator").mkdir(parents=True)
     (root / "orgs" / "emulator" / "demo.yml").write_text("users: []\n")
-    assert _org_seed(load_settings(root, env={}), tmp_path) is None
+    settings = load_settings(root, env={})
+    assert configured_org_seed(settings, "demo") == root / "orgs" / "emulator" / "demo.yml"
+    assert configured_org_seed(settings, "other") is None
 
 
 def test_the_command_exits_1_with_the_accounting_when_it_does_not_add_up(tmp_path, monkeypatch, capsys) -> None:

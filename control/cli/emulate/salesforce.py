@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 
 from control.cli.output import JsonOption, emit
-from control.emulation import exec_emulator, run_emulator
+from control.emulation import configured_org_seed, exec_emulator, run_emulator
 from control.cli.context import settings_from
 from control.settings import Settings
 
@@ -74,11 +74,7 @@ def _settings_files(faults: Path | None, limits: Path | None) -> list[str]:
 def _creation_args(settings: Settings, name: str, port: int | None, sandbox: bool | None) -> list[str]:
     args: list[str] = []
     configured = settings.orgs.get(name)
-    seed: Path | None = None
-    if configured and configured.seed:
-        seed = (settings.root / configured.seed).resolve()
-    elif (settings.root / "orgs" / "emulator" / f"{name}.yml").is_file():
-        seed = settings.root / "orgs" / "emulator" / f"{name}.yml"
+    seed = configured_org_seed(settings, name)
     if seed is not None:
         args += ["--seed", str(seed)]
     if port:

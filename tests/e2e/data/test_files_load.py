@@ -15,11 +15,10 @@ from cumulusci.tasks.bulkdata import LoadData
 
 from control.ledger import Ledger
 from control.load.files import upload_files
-from control.settings import load_settings
 from control.staging import BlobStore
-from control.transform import build_dataset
 from tests.support.cumulusci_project import make_project, run_task
-from tests.support.salesforce_org import start_org, stop_org
+from tests.e2e.data.migrate_support import fresh_dataset
+from tests.support.salesforce_org import stop_org
 
 pytestmark = pytest.mark.slow
 
@@ -49,15 +48,8 @@ def _resolver(database, steps: Mapping[str, dict], sf):
 
 
 def test_the_datasets_files_upload_verify_and_link(data_path, tmp_path) -> None:
-    org = start_org(data_path.settings.state_dir, "filescheck", seed=data_path.seed_file)
+    org, settings, result = fresh_dataset(data_path, "filescheck")
     try:
-        toml = data_path.root / "st2sf.toml"
-        if "[orgs.filescheck]" not in toml.read_text():
-            toml.write_text(toml.read_text() + '\n[orgs.filescheck]\nkind = "emulator"\nsandbox = true\n')
-        settings = load_settings(data_path.root, env={})
-        settings = settings.model_copy(update={"defaults": settings.defaults.model_copy(
-            update={"fallback_owner": org.username})})
-        result = build_dataset(settings, org="filescheck", name="filescheck")
         database = tmp_path / "load.db"
         shutil.copy(result.database, database)
         run_task(LoadData, make_project(tmp_path / "cci"), org, {

@@ -10,25 +10,16 @@ from collections import Counter
 import pytest
 from cumulusci.tasks.bulkdata import LoadData
 
-from control.settings import load_settings
-from control.transform import build_dataset
 from tests.support.cumulusci_project import make_project, run_task
-from tests.support.salesforce_org import start_org, stop_org
+from tests.e2e.data.migrate_support import fresh_dataset
+from tests.support.salesforce_org import stop_org
 
 pytestmark = pytest.mark.slow
 
 
 def test_cumulusci_loads_the_whole_dataset_into_a_fresh_org(data_path, tmp_path) -> None:
-    org = start_org(data_path.settings.state_dir, "loadcheck", seed=data_path.seed_file)
+    org, _, result = fresh_dataset(data_path, "loadcheck")
     try:
-        # a dataset is built for one org (owner Ids are that org's users): build it for the fresh one
-        toml = data_path.root / "st2sf.toml"
-        if "[orgs.loadcheck]" not in toml.read_text():
-            toml.write_text(toml.read_text() + '\n[orgs.loadcheck]\nkind = "emulator"\nsandbox = true\n')
-        settings = load_settings(data_path.root, env={})
-        settings = settings.model_copy(update={"defaults": settings.defaults.model_copy(
-            update={"fallback_owner": org.username})})
-        result = build_dataset(settings, org="loadcheck", name="loadcheck")
         assert result.accounting == data_path.result.accounting
         database = tmp_path / "load.db"
         shutil.copy(result.database, database)
