@@ -79,7 +79,8 @@ class _Tally:
         self.reasons[reason] = self.reasons.get(reason, 0) + 1
 
     def outcome(self) -> FilesOutcome:
-        return FilesOutcome(**self.counts, api_requests=0, skipped_reasons=dict(self.reasons), errors=tuple(self.errors))
+        return FilesOutcome(**self.counts, api_requests=0, skipped_reasons=dict(self.reasons),
+                            errors=tuple(self.errors))
 
 
 def _resources(dataset_folder: Path) -> dict[str, str]:
