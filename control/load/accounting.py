@@ -70,4 +70,5 @@ def totals(objects: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
 
 def empty_files() -> dict[str, Any]:
     return {"files": 0, "uploaded": 0, "already_present": 0, "skipped": 0, "failed": 0, "links": 0,
-            "links_created": 0, "links_existing": 0, "bytes": 0, "verified": 0, "skipped_reasons": {}}
+            "links_created": 0, "links_existing": 0, "bytes": 0, "verified": 0, "api_requests": 0,
+            "skipped_reasons": {}}

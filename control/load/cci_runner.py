@@ -1,8 +1,11 @@
 """CumulusCI's ``LoadData``, in-process, with every row's result handed back.
 
-:func:`run_load` builds a CumulusCI project and org config in code (no keychain on disk, no ``cci``
-subprocess) from an :class:`~control.salesforce.access.OrgAccess` — an emulator session or a
-``kind = "cumulusci"`` org's session — and runs ``LoadData`` over a mapping file and a SQLite database.
+A :class:`CciSession` (one per ``migrate`` run) builds a CumulusCI project and org config in code (no
+keychain on disk, no ``cci`` subprocess) from an :class:`~control.salesforce.access.OrgAccess` — an
+emulator session or a ``kind = "cumulusci"`` org's session — once; :func:`run_load` runs ``LoadData`` over a
+mapping file and a SQLite database with it. The session's calls share what does not change within a run:
+the org config's user and org info (loaded by the first task only) and the describes
+(:mod:`control.load.describe_cache`), so each call costs the org its writes, not its validation again.
 
 Row errors never abort the task: :class:`_RecordingLoad` (a LoadData subclass) hands each row's
 :class:`RowResult` to a callback and lets the successful ones reach CumulusCI's id table as usual, so
@@ -20,9 +23,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, NamedTuple
 
 from control.errors import Failure
+from control.load.describe_cache import CachingAdapter, DescribeCache
 from control.salesforce.access import OrgAccess
 
-__all__ = ["RowResult", "CciOrg", "run_load", "parse_error", "ID_TABLE"]
+__all__ = ["RowResult", "CciOrg", "CciSession", "run_load", "parse_error", "ID_TABLE"]
 
 ID_TABLE = "cumulusci_id_table"
 
@@ -56,6 +60,37 @@ class CciOrg(NamedTuple):
     user_id: str
     project: Path
     api_version: str = "59.0"
+
+
+class CciSession:
+    """CumulusCI's project, keychain and org config for one run, built on first use and shared by the run's
+    ``LoadData`` calls, with the run's :class:`DescribeCache`."""
+
+    def __init__(self, org: CciOrg, cache: DescribeCache | None = None) -> None:
+        self.org = org
+        self.cache = cache if cache is not None else DescribeCache()
+        self.credentials_loaded = False   # the org config's user and org info, loaded by the first task
+        self._configs: tuple[Any, Any] | None = None
+
+    def configs(self) -> tuple[Any, Any]:
+        """``(project config, org config)``."""
+        if self._configs is None:
+            from cumulusci.core.config import BaseProjectConfig, OrgConfig, UniversalConfig
+            from cumulusci.core.keychain import BaseProjectKeychain
+
+            org = self.org
+            project = BaseProjectConfig(UniversalConfig(), repo_info={
+                "root": str(org.project), "branch": "main", "name": org.project.name, "url": "local",
+                "commit": "HEAD"})
+            keychain = BaseProjectKeychain(project, None)
+            project.set_keychain(keychain)
+            access = org.access
+            org_config = OrgConfig({"instance_url": access.instance_url,
+                                    "access_token": access.access_token.reveal(),
+                                    "id": f"{access.instance_url}/id/{org.org_id}/{org.user_id}",
+                                    "username": access.username}, access.cci_org, keychain=keychain)
+            self._configs = (project, org_config)
+        return self._configs
 
 
 def parse_error(text: str | None) -> tuple[str, str, tuple[str, ...]]:
@@ -124,6 +159,19 @@ def _recording_task_class() -> Any:
         An ``action: update`` step finds each row's record by its local id in the id table — the way
         CumulusCI's own deferred-lookup steps do; the ``Id`` lookup is added after validation."""
         row_sink: Callable[[RowResult], None]
+        cci_session: CciSession
+
+        def _update_credentials(self) -> None:
+            # the session's org config keeps the user and org info the first task loaded (the token is
+            # never refreshed: SKIP_REFRESH) — later tasks of the run need not ask again
+            if not self.cci_session.credentials_loaded:
+                super()._update_credentials()
+                self.cci_session.credentials_loaded = True
+
+        def _init_api(self, base_url: str | None = None) -> Any:
+            sf = super()._init_api(base_url)
+            sf.session.mount("https://", CachingAdapter(self.cci_session.cache))
+            return sf
 
         def _init_mapping(self) -> None:
             # CumulusCI validates lookups against the other steps of the same file; st2sf runs one step per
@@ -157,23 +205,16 @@ def _recording_task_class() -> Any:
     return _RecordingLoad
 
 
-def run_load(org: CciOrg, *, mapping: Path, database_url: str, sink: Callable[[RowResult], None],
+def run_load(session: CciSession, *, mapping: Path, database_url: str, sink: Callable[[RowResult], None],
              bulk_mode: str | None = None) -> dict[str, Any]:
     """Run LoadData over ``mapping`` and ``database_url`` (its id table kept between calls); every row's
     result goes to ``sink``. Returns CumulusCI's step results. A job-level failure raises :class:`Failure`."""
-    from cumulusci.core.config import BaseProjectConfig, OrgConfig, TaskConfig, UniversalConfig
+    from cumulusci.core.config import TaskConfig
     from cumulusci.core.config import org_config as org_config_module
     from cumulusci.core.exceptions import BulkDataException, CumulusCIException
-    from cumulusci.core.keychain import BaseProjectKeychain
 
-    project = BaseProjectConfig(UniversalConfig(), repo_info={
-        "root": str(org.project), "branch": "main", "name": org.project.name, "url": "local", "commit": "HEAD"})
-    keychain = BaseProjectKeychain(project, None)
-    project.set_keychain(keychain)
-    access = org.access
-    org_config = OrgConfig({"instance_url": access.instance_url, "access_token": access.access_token.reveal(),
-                            "id": f"{access.instance_url}/id/{org.org_id}/{org.user_id}",
-                            "username": access.username}, access.cci_org, keychain=keychain)
+    project, org_config = session.configs()
+    access = session.org.access
     options: dict[str, Any] = {"mapping": str(mapping), "database_url": database_url, "reset_oids": False,
                                "set_recently_viewed": False, "ignore_row_errors": True,
                                "drop_missing_schema": False, "inject_namespaces": False}
@@ -186,6 +227,7 @@ def run_load(org: CciOrg, *, mapping: Path, database_url: str, sink: Callable[[R
         with _trust(access):
             task = task_class(project, TaskConfig({"options": options}), org_config)
             task.row_sink = sink
+            task.cci_session = session
             task()
     except (BulkDataException, CumulusCIException) as exc:
         raise Failure(f"CumulusCI's LoadData failed: {exc}", hint="See the run's errors.jsonl and the log above; "

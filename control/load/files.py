@@ -55,6 +55,7 @@ class FilesOutcome(NamedTuple):
     links_existing: int
     bytes: int
     verified: int
+    api_requests: int                   # the requests the step sent (every try), one upload per file included
     skipped_reasons: dict[str, int]
     errors: tuple[dict[str, Any], ...]  # lines of errors.jsonl
 
@@ -78,7 +79,8 @@ class _Tally:
         self.reasons[reason] = self.reasons.get(reason, 0) + 1
 
     def outcome(self) -> FilesOutcome:
-        return FilesOutcome(**self.counts, skipped_reasons=dict(self.reasons), errors=tuple(self.errors))
+        return FilesOutcome(**self.counts, api_requests=0, skipped_reasons=dict(self.reasons),
+                            errors=tuple(self.errors))
 
 
 def _resources(dataset_folder: Path) -> dict[str, str]:
@@ -108,7 +110,7 @@ def upload_files(client: Any, *, dataset_folder: Path, blobs: BlobStore,
         run.batch(batch)
         if progress is not None:
             progress(len(batch))
-    return run.tally.outcome()
+    return run.tally.outcome()._replace(api_requests=run.api.sent)
 
 
 class _FilesRun:

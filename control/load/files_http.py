@@ -23,6 +23,7 @@ try (a reply lost on the way back): callers make inserts idempotent by the exter
 from __future__ import annotations
 
 import random
+import threading
 import time
 from typing import Any, Callable, Iterator, Mapping, NamedTuple, Sequence
 from urllib.parse import quote
@@ -76,6 +77,8 @@ class FilesApi:
         self.sleep = sleep
         self.rng = rng or random.Random()
         self.retried = 0  # retries made, for the run's accounting
+        self.sent = 0     # requests sent (every try), for the run's accounting: the files step's API requests
+        self._lock = threading.Lock()
 
     # ── the one request path ────────────────────────────────────────────────────────
     def request(self, method: str, path: str, *, body: Callable[[], Any] | None = None,
@@ -92,6 +95,8 @@ class FilesApi:
             data = body() if body else None
             extra = headers(data) if callable(headers) else headers
             wanted = {**self._auth, **(extra or {})}
+            with self._lock:
+                self.sent += 1
             try:
                 reply = self.session.request(method, url, data=data, headers=wanted, stream=stream,
                                              timeout=(30, 600))

@@ -15,7 +15,8 @@ from control.datasets.layout import write_json
 from control.errors import Failure
 from control.ledger import Ledger, StepStatus, utc_now
 from control.load.accounting import ACCOUNTING_FORMAT, ErrorLog, empty_files, object_accounting, totals
-from control.load.cci_runner import CciOrg, make_project
+from control.load.cci_runner import CciOrg, CciSession, make_project
+from control.load.describe_cache import CachingAdapter
 from control.load.orgquery import count, literal, query
 from control.load.preconditions import Inputs, check_writable, read_inputs
 from control.load.steps import StepContext, StepResult, run_load_step, run_update_step
@@ -100,6 +101,14 @@ def _cci_org(settings: Settings, access: Any, client: Any) -> CciOrg:
     return CciOrg(access, org_id, user_id, make_project(settings.state_dir / "cumulusci"))
 
 
+def _describes(session: CciSession, sobjects: set[str]) -> list[Mapping[str, Any]]:
+    """The objects' describes at CumulusCI's API version, through the run's describe cache, so the LoadData
+    calls that follow validate their mappings without asking the org again."""
+    describer = connect(session.org.access, api_version=session.org.api_version)
+    describer.session.mount("https://", CachingAdapter(session.cache))
+    return describe_objects(describer, sobjects)
+
+
 def _files_step(client: Any, settings: Settings, inputs: Inputs, work: WorkDb, ledger: Ledger, run_id: str,
                 name: str) -> tuple[dict[str, Any], list[dict[str, Any]], str | None]:
     """The plan's files step: control.load.files uploads files.jsonl (idempotent, resumable: docs/files.md)."""
@@ -125,11 +134,11 @@ def migrate(settings: Settings, *, dataset: str, org: str | None = None, error_b
     access = org_access(settings, inputs.org)
     client = connect(access)
     sobjects = {s["sobject"] for s in inputs.manifest["steps"] if s.get("kind") == "load"}
-    types, fields = _types(describe_objects(client, sobjects))
+    cci = CciSession(_cci_org(settings, access, client))
+    types, fields = _types(_describes(cci, sobjects))
     check_writable(inputs, fields)
     record_types = {(r["SobjectType"], r["DeveloperName"]): r["Id"]
                     for r in query(client, "SELECT Id, SobjectType, DeveloperName FROM RecordType")}
-    cci = _cci_org(settings, access, client)
     fresh = _fresh(client, inputs)
     ledger = Ledger.open(settings.ledger_url)
     run = ledger.start_run("migrate", {"dataset": dataset, "org": inputs.org, "error_budget": budget,

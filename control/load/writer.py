@@ -15,7 +15,7 @@ from typing import Any, Mapping, NamedTuple, Sequence
 import yaml
 
 from control.ledger import Action, IdMapEntry, Ledger
-from control.load.cci_runner import CciOrg, RowResult, run_load
+from control.load.cci_runner import CciSession, RowResult, run_load
 from control.load.retries import LOCK_CODE, retry_rounds
 from control.load.workdb import WorkDb
 
@@ -25,7 +25,7 @@ _LEDGER_BATCH = 2000
 
 
 class WriteTarget(NamedTuple):
-    cci: CciOrg
+    cci: CciSession
     work: WorkDb
     ledger: Ledger
     run_id: str

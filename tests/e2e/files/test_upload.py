@@ -153,7 +153,11 @@ def test_upload_verify_link_and_rerun(tmp_path, sf, org):
     lost = data.add("orphan.txt", b"parent never loaded", ["client_account-main-nobody"])
     data.write()
 
-    run_id, outcome = data.run(sf, json_max_mb=0.1)  # the 300 KB scan goes multipart
+    sent = _writes(sf)
+    try:
+        run_id, outcome = data.run(sf, json_max_mb=0.1)  # the 300 KB scan goes multipart
+    finally:
+        sf.session.hooks["response"].clear()
     assert outcome.errors == ({
         "step": "files", "sobject": "ContentDocumentLink", "local_id": f"attachment_link-{lost}#0",
         "resource": "attachments", "source_id": lost, "code": "parent_not_loaded",
@@ -162,7 +166,8 @@ def test_upload_verify_link_and_rerun(tmp_path, sf, org):
     assert outcome.as_dict() == {
         "files": 4, "uploaded": 4, "already_present": 0, "skipped": 0, "failed": 0, "links": 5,
         "links_created": 4, "links_existing": 0, "bytes": sum(len(b) for b in data.bodies.values()),
-        "verified": 4, "skipped_reasons": {}}
+        "verified": 4, "api_requests": 8, "skipped_reasons": {}}
+    assert outcome.api_requests == len(sent)   # every request the step sent, counted by the step itself
     for att, body in data.bodies.items():
         row = data.version(att)
         assert row["Checksum"] == hashlib.md5(body).hexdigest()
@@ -188,10 +193,11 @@ def test_upload_verify_link_and_rerun(tmp_path, sf, org):
         again_id, again = data.run(sf, json_max_mb=0.1)
     finally:
         sf.session.hooks["response"].clear()
-    assert set(methods) == {"GET"}
+    assert set(methods) == {"GET"} and len(methods) == 2
     assert again.as_dict() == {
         "files": 4, "uploaded": 0, "already_present": 4, "skipped": 0, "failed": 0, "links": 5,
-        "links_created": 0, "links_existing": 4, "bytes": 0, "verified": 4, "skipped_reasons": {}}
+        "links_created": 0, "links_existing": 4, "bytes": 0, "verified": 4, "api_requests": len(methods),
+        "skipped_reasons": {}}
     assert data.count_versions() == 4
     assert data.ledger.id_counts(again_id) == {}
 
