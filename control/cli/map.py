@@ -20,6 +20,7 @@ from control.mapping.validate import target_schema_for, validate_map
 from control.metadata.generate import INVENTORY_FILE
 from control.errors import UsageError
 from control.mapping.propose.decisions import DECISIONS_FILE, Decision, Decisions, Verdict
+from control.mapping.propose.model import describe_thresholds
 from control.mapping.propose.review import render_review_html, review_map
 from control.mapping.propose.source import AuditProfiles, inventory_from_audit, read_audit_spec
 from control.mapping.propose.workspace import propose_into, repropose
@@ -193,7 +194,7 @@ def propose(
         s = proposed.proposal.summary()
         console.print(f"Proposed {s['objects']} object rules ({s['objects_created']} new objects, "
                       f"{s['objects_skipped']} skipped) and {s['fields']} field decisions into {folder}: "
-                      f"{s['auto_accepted']} at or above the auto-accept threshold {s['threshold']}, "
+                      f"{s['auto_accepted']} auto-accepted ({describe_thresholds(s['thresholds'])}), "
                       f"{s['to_review']} to review. Scorers: {', '.join(s['scorers'])}.", highlight=False)
         for line in (*proposed.errors, *proposed.proposal.notes):
             console.print(f"  {line}", highlight=False, markup=False)
@@ -272,7 +273,8 @@ def review(
               "rows": [r.as_dict() for r in rows]}
 
     def human(console: Console) -> None:
-        table = Table(show_lines=False, title=f"{folder} — threshold {result_review.threshold}")
+        title = f"{folder} — auto-accepted: {describe_thresholds(result_review.thresholds)}"
+        table = Table(show_lines=False, title=title)
         for head in ("key", "decision", "target", "conf", "samples", "reasons"):
             table.add_column(head, overflow="fold")
         for r in rows:

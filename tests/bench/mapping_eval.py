@@ -23,7 +23,7 @@ from pathlib import Path
 from control.mapping.inventory import CUSTOM_PREFIX, COMMON_FIELDS, FieldOrigin, SourceField, SourceInventory, \
     SourceResource, SourceType
 from control.mapping.propose.engine import propose_map
-from control.mapping.propose.model import AI_FEATURES, CALIBRATION_FILE
+from control.mapping.propose.model import AI_FEATURES, CALIBRATION_FILE, describe_thresholds
 from control.mapping.propose.source import AuditProfiles
 from tests.support.mapping_eval import baseline, load_schemas, metrics, routing_accuracy, run_schema, \
     target_schema
@@ -44,22 +44,23 @@ def evaluate(embeddings: bool) -> dict[str, object]:
     embedder = _embedder(embeddings)
     out: dict[str, object] = {"scorers": "lexical, type, values" + (", embedding" if embeddings else ""), "schemas": {}}
     pooled: dict[str, list] = {"tune": [], "holdout": []}
-    threshold = 0.0
+    thresholds: dict[str, float | None] = {}
     for schema in load_schemas():
         proposal, rows = run_schema(schema, target, embedder=embedder)
-        threshold = proposal.threshold
+        thresholds = dict(proposal.thresholds)
         pooled[schema.split] += rows
-        m = metrics(rows, proposal.threshold, baseline_top1=baseline(schema, target),
+        m = metrics(rows, proposal.thresholds, baseline_top1=baseline(schema, target),
                     routing=routing_accuracy(schema, target))
         out["schemas"][schema.name] = {"split": schema.split, **m._asdict()}  # type: ignore[index]
     for split, rows in pooled.items():
-        out[split] = metrics(rows, threshold)._asdict()
-    out["threshold"] = threshold
+        if rows:
+            out[split] = metrics(rows, thresholds)._asdict()
+    out["thresholds"] = thresholds
     return out
 
 
 def _print(result: dict[str, object]) -> None:
-    print(f"scorers: {result['scorers']}; auto-accept threshold {result['threshold']}")
+    print(f"scorers: {result['scorers']}; auto-accepted: {describe_thresholds(result['thresholds'])}")  # type: ignore[arg-type]
     head = f"{'schema':24} {'split':8} {'fields':>6} {'top1':>6} {'hits3':>6} {'auto-P':>7} {'auto-cov':>8} " \
            f"{'ECE':>6} {'names':>6} {'route':>6}"
     print(head)
@@ -68,6 +69,8 @@ def _print(result: dict[str, object]) -> None:
               f"{m['auto_precision']:>7.3f} {m['auto_coverage']:>8.3f} {m['ece']:>6.3f} {m['baseline_top1']:>6.3f} "
               f"{m['routing']:>6.2f}")
     for split in ("tune", "holdout"):
+        if split not in result:
+            continue
         m = result[split]  # type: ignore[assignment]
         print(f"{'ALL ' + split:24} {'':8} {m['fields']:>6} {m['top1']:>6.3f} {m['hits3']:>6.3f} "  # type: ignore[index]
               f"{m['auto_precision']:>7.3f} {m['auto_coverage']:>8.3f} {m['ece']:>6.3f}")  # type: ignore[index]
@@ -85,7 +88,7 @@ def fit(embeddings: bool) -> None:
         embedder.prepare([], target)
         data["ai"] = fit_calibration(schemas, target, features=AI_FEATURES, embedder=embedder).as_json()
     _CALIBRATION.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {_CALIBRATION.name}: " + ", ".join(f"{k} threshold {v['threshold']}" for k, v in data.items()))
+    print(f"wrote {_CALIBRATION.name}: " + "; ".join(f"{k}: {describe_thresholds(v['thresholds'])}" for k, v in data.items()))
 
 
 _WORDS = ("gate", "code", "van", "zone", "rating", "tier", "reading", "pressure", "permit", "label", "route", "bin",

@@ -22,15 +22,15 @@ references resource R. The record ``id`` needs no row (it always becomes the ext
 Metrics per schema (routing forced to the answer, so field matching is measured on its own; routing
 accuracy is reported beside it): **top-1** (the decision equals the answer; for ``~`` a create or skip
 decision), **hits@3** (the answer among the decision and its runners-up, ``~`` counting as present when
-proposed), **auto precision / coverage** (decisions at or above the threshold: share right, share of
-fields), **ECE** (expected calibration error over 10 confidence bins) and a **names-only baseline**
+proposed), **auto precision / coverage** (decisions at or above their class's auto-accept threshold: share
+right, share of fields), **ECE** (expected calibration error over 10 confidence bins) and a **names-only baseline**
 (rapidfuzz on the raw names, no lexicon, types or values; "no match" below 0.6).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 import yaml
 from rapidfuzz import fuzz
@@ -39,13 +39,13 @@ from control.mapping.inventory import CUSTOM_PREFIX, COMMON_FIELDS, FieldOrigin,
     SourceInventory, SourceResource, SourceType
 from control.mapping.propose.decisions import Decision, Decisions, Verdict
 from control.mapping.propose.engine import propose_map
-from control.mapping.propose.model import Calibration
+from control.mapping.propose.model import Calibration, accepted
 from control.mapping.propose.proposal import DecisionKind, FieldDecision, Proposal
 from control.mapping.propose.source import AuditProfiles
 from control.mapping.target_schema import TargetSchema, read_describes
 
 __all__ = ["EVAL_DIR", "Schema", "Scored", "Metrics", "load_schemas", "target_schema", "run_schema", "metrics",
-           "baseline", "decision_rows", "routed_object"]
+           "baseline", "decision_rows", "routed_object", "auto_accepted"]
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "data" / "mapping_eval"
 
@@ -211,9 +211,15 @@ def baseline(schema: Schema, target: TargetSchema) -> float:
     return right / total if total else 0.0
 
 
-def metrics(rows: Sequence[Scored], threshold: float, *, baseline_top1: float = 0.0, routing: float = 0.0) -> Metrics:
+def auto_accepted(row: Scored, thresholds: Mapping[str, float | None]) -> bool:
+    return accepted(thresholds, row.decision.auto_class, row.decision.confidence)
+
+
+def metrics(rows: Sequence[Scored], thresholds: Mapping[str, float | None], *, baseline_top1: float = 0.0,
+            routing: float = 0.0) -> Metrics:
+    """``thresholds``: the proposal's auto-accept thresholds per class (model.AutoClass)."""
     n = len(rows)
-    auto = [r for r in rows if r.decision.confidence >= threshold]
+    auto = [r for r in rows if auto_accepted(r, thresholds)]
     return Metrics(n, sum(r.correct for r in rows) / n, sum(r.in_top3 for r in rows) / n,
                    sum(r.correct for r in auto) / len(auto) if auto else 1.0, len(auto) / n,
                    ece((r.decision.confidence, r.correct) for r in rows), baseline_top1, routing)

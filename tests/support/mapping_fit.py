@@ -8,8 +8,11 @@ Three steps, all on ``split: tune`` schemas only:
    candidate's evidence, legibility…) are labelled "the assigned candidate is the answer" (top) and "the
    answer is no existing field" (none). A pair model scores the schemas it was fitted on too well; fitted
    on those scores, the decision models would be sure of themselves on every new tenant's vocabulary;
-3. **threshold** — the lowest confidence at which those out-of-fold decisions are at least
-   :data:`TARGET_PRECISION` right (and so auto-accepted).
+3. **thresholds**, one per class of decision (``model.AutoClass``: an existing field; a new field for a
+   tenant's custom field) — the lowest confidence at which that class's out-of-fold decisions are at least
+   :data:`TARGET_PRECISION` right (and so auto-accepted). A new field for one of the product's own fields is
+   never auto-accepted (``model.NEVER_AUTO_ACCEPTED``: out of fold cannot measure what the lexicon does not
+   know).
 
 The pair model used at run time is the one fitted on all tuning schemas.
 """
@@ -24,6 +27,8 @@ from control.mapping.propose.model import (
     AI_DECISION_FEATURES,
     BASE_FEATURES,
     DECISION_FEATURES,
+    NEVER_AUTO_ACCEPTED,
+    AutoClass,
     Calibration,
     Logistic,
     fit_logistic,
@@ -34,9 +39,10 @@ from control.mapping.propose.source import ColumnRole, columns_of, source_prefix
 from control.mapping.target_schema import TargetSchema
 from tests.support.mapping_eval import Schema, routed_object, run_schema
 
-__all__ = ["fit_calibration", "pair_rows", "TARGET_PRECISION"]
+__all__ = ["fit_calibration", "pair_rows", "TARGET_PRECISION", "MIN_SUPPORT"]
 
 TARGET_PRECISION = 0.985
+MIN_SUPPORT = 30  # out-of-fold decisions a class needs above its threshold to get one
 
 
 def pair_rows(schemas: Sequence[Schema], target: TargetSchema,
@@ -66,13 +72,24 @@ def pair_rows(schemas: Sequence[Schema], target: TargetSchema,
     return rows
 
 
-def _threshold(pairs: Sequence[tuple[float, bool]]) -> float:
+def _threshold(pairs: Sequence[tuple[float, bool]]) -> float | None:
+    """The lowest confidence (in hundredths from 0.50) at which the decisions at or above it are at least
+    :data:`TARGET_PRECISION` right, with at least :data:`MIN_SUPPORT` of them; None when there is none."""
     for step in range(50, 100):
         t = step / 100
         auto = [c for p, c in pairs if p >= t]
-        if auto and sum(auto) / len(auto) >= TARGET_PRECISION:
+        if len(auto) < MIN_SUPPORT:
+            return None
+        if sum(auto) / len(auto) >= TARGET_PRECISION:
             return t
-    return 0.99
+    return None
+
+
+def _thresholds(pairs: Sequence[tuple[AutoClass, float, bool]]) -> dict[str, float | None]:
+    """One threshold per class, each from that class's out-of-fold decisions; the classes in
+    :data:`NEVER_AUTO_ACCEPTED` get none."""
+    return {str(cls): None if cls in NEVER_AUTO_ACCEPTED else _threshold([(p, c) for k, p, c in pairs if k is cls])
+            for cls in AutoClass}
 
 
 def _decision_rows(schemas: Sequence[Schema], target: TargetSchema, calibration: Calibration, embedder: Any
@@ -94,7 +111,7 @@ def _decision_rows(schemas: Sequence[Schema], target: TargetSchema, calibration:
 
 def _provisional(pair: Logistic) -> Calibration:
     return Calibration(pair, Logistic(DECISION_FEATURES[:2], (1.0, 4.0), 0.0),
-                       Logistic(DECISION_FEATURES[:2], (-1.0, -2.0), 0.0), 0.9, ())
+                       Logistic(DECISION_FEATURES[:2], (-1.0, -2.0), 0.0), {}, ())
 
 
 def fit_calibration(schemas: Sequence[Schema], target: TargetSchema, *, features: Sequence[str] = BASE_FEATURES,
@@ -119,6 +136,6 @@ def fit_calibration(schemas: Sequence[Schema], target: TargetSchema, *, features
     pairs = []
     for held, fold_pair in folds:
         _, rows = run_schema(held, target, embedder=embedder,
-                             calibration=Calibration(fold_pair, top_model, none_model, 0.9, ()))
-        pairs += [(r.decision.confidence, r.correct) for r in rows]
-    return Calibration(pair, top_model, none_model, _threshold(pairs), tuple(s.name for s in tune))
+                             calibration=Calibration(fold_pair, top_model, none_model, {}, ()))
+        pairs += [(r.decision.auto_class, r.decision.confidence, r.correct) for r in rows]
+    return Calibration(pair, top_model, none_model, _thresholds(pairs), tuple(s.name for s in tune))

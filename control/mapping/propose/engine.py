@@ -150,4 +150,4 @@ def propose_map(inventory: SourceInventory, target: TargetSchema, *, profiles: A
     notes = tuple(f"a reviewer's decision on {key} no longer applies (the field is gone or cannot hold the values); "
                   "proposed afresh" for key in stale)
     return Proposal(tuple(routed), tuple(all_fields), tuple(builder.value_maps), targets, tuple(names),
-                    calibration.threshold, notes)
+                    dict(calibration.thresholds), notes)

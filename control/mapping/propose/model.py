@@ -13,8 +13,10 @@ none models are Platt scaling (logistic regression on the score) extended with t
 numbers are calibrated: of the decisions proposed with confidence 0.9, about nine in ten are right on
 the development schemas — and the evaluation measures how well that holds on schemas never used for
 fitting (expected calibration error). ``calibration.json`` beside this module holds the fitted weights
-and the auto-accept threshold; ``python -m tests.bench.mapping_eval --fit`` refits them from the tuning
-schemas only, and a unit test checks the file is what that fit produces.
+and the auto-accept thresholds — one per :class:`AutoClass` (mapping to an existing field; a new field for a
+tenant's custom field; a new field for the product's own field, which is never auto-accepted);
+``python -m tests.bench.mapping_eval --fit`` refits them from the tuning schemas only, and a unit test checks
+the file is what that fit produces.
 
 Pure Python (Newton's method with a small L2 penalty): the feature count is tiny and numpy is not a
 dependency of st2sf.
@@ -24,13 +26,15 @@ from __future__ import annotations
 
 import json
 import math
+from enum import StrEnum
 from importlib.resources import files
 from typing import Mapping, NamedTuple, Sequence
 
 from control.errors import ConfigError
 
-__all__ = ["Logistic", "Calibration", "fit_logistic", "load_calibration", "decision_features", "BASE_FEATURES",
-           "DECISION_FEATURES", "AI_FEATURES", "AI_DECISION_FEATURES", "CALIBRATION_FILE"]
+__all__ = ["Logistic", "Calibration", "AutoClass", "NEVER_AUTO_ACCEPTED", "auto_class", "decision_class", "accepted", "describe_thresholds", "fit_logistic",
+           "load_calibration", "decision_features", "BASE_FEATURES", "DECISION_FEATURES", "AI_FEATURES",
+           "AI_DECISION_FEATURES", "CALIBRATION_FILE"]
 
 BASE_FEATURES = ("name", "synonym", "type", "values", "reference")
 AI_FEATURES = (*BASE_FEATURES, "embedding")
@@ -129,24 +133,88 @@ def decision_features(s1: float, s2: float, best: Mapping[str, float] | None = N
             "best_embedding": best.get("embedding", 0.0), "max_embedding": max_embedding}
 
 
+class AutoClass(StrEnum):
+    """Which auto-accept threshold a field decision is held to."""
+
+    MAP = "map"                      # an existing field (and skips and joins)
+    CREATE_CUSTOM = "create_custom"  # a new field for a tenant's own custom field
+    CREATE_UNFIT = "create_unfit"    # a new field for the product's own field: no existing field can hold it
+    CREATE_CORE = "create_core"      # a new field for the product's own field that an existing field could hold
+
+
+# Never auto-accepted, whatever the confidence: "no existing field fits" a product's own field, when some field
+# could hold its values, is a claim about vocabulary, and the lexicon knows only the vocabulary it was written
+# from. (When no field can hold the values, CREATE_UNFIT, the claim rests on types and is fitted as usual.) On schemas whose words it was
+# not written from, 12 % of such decisions at confidence ≥ 0.97 were wrong (docs/proposer.md §Evaluation);
+# out of fold on its own schemas the same figure is 2 %, so no fitted threshold can be trusted here.
+NEVER_AUTO_ACCEPTED = frozenset({AutoClass.CREATE_CORE})
+
+
+def auto_class(kind: str, custom: bool, fits: bool = True) -> AutoClass:
+    """The class of a decision of ``kind`` (map, create, skip, join, key) on a custom or core column;
+    ``fits``: some existing field of the object could hold the column's values (the type scorer)."""
+    if kind != "create":
+        return AutoClass.MAP
+    if custom:
+        return AutoClass.CREATE_CUSTOM
+    return AutoClass.CREATE_CORE if fits else AutoClass.CREATE_UNFIT
+
+
+def decision_class(kind: str, custom: bool, scores: tuple[str | None, float, float] | None) -> AutoClass:
+    """:func:`auto_class` of a decision from its ``scores`` (assigned candidate, s₁, s₂): the candidate is
+    None when no field of the object can hold the values; a decision without scores (made by a rule or a
+    person) counts as one some field could hold."""
+    return auto_class(kind, custom, fits=scores is None or scores[0] is not None)
+
+
 class Calibration(NamedTuple):
-    """The fitted models of one scorer set (``base`` or ``ai``) and the auto-accept threshold."""
+    """The fitted models of one scorer set (``base`` or ``ai``) and the auto-accept thresholds, one per
+    :class:`AutoClass` (``None``: never auto-accepted)."""
 
     pair: Logistic
     top: Logistic
     none: Logistic
-    threshold: float
+    thresholds: Mapping[str, float | None]
     fitted_on: tuple[str, ...]
+
+    def accepts(self, cls: AutoClass, confidence: float) -> bool:
+        return accepted(self.thresholds, cls, confidence)
 
     def as_json(self) -> dict[str, object]:
         return {"pair": self.pair.as_json(), "top": self.top.as_json(), "none": self.none.as_json(),
-                "threshold": round(self.threshold, 4), "fitted_on": list(self.fitted_on)}
+                "thresholds": {str(c): (round(t, 4) if t is not None else None)
+                               for c, t in sorted(self.thresholds.items())},
+                "fitted_on": list(self.fitted_on)}
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> "Calibration":
+        thresholds = data["thresholds"]
         return cls(Logistic.from_json(data["pair"]), Logistic.from_json(data["top"]),  # type: ignore[arg-type]
-                   Logistic.from_json(data["none"]), float(data["threshold"]),  # type: ignore[arg-type]
+                   Logistic.from_json(data["none"]),  # type: ignore[arg-type]
+                   {str(c): (float(t) if t is not None else None) for c, t in thresholds.items()},  # type: ignore[union-attr]
                    tuple(data.get("fitted_on", ())))  # type: ignore[arg-type]
+
+
+def accepted(thresholds: Mapping[str, float | None], cls: str, confidence: float) -> bool:
+    """Whether a decision of class ``cls`` is auto-accepted: the class has a threshold and the confidence
+    reaches it."""
+    threshold = thresholds.get(str(cls))
+    return threshold is not None and confidence >= threshold
+
+
+_CLASS_WORDS = {AutoClass.MAP: "existing field", AutoClass.CREATE_CUSTOM: "new field for a custom field",
+                AutoClass.CREATE_UNFIT: "new field no existing field could hold",
+                AutoClass.CREATE_CORE: "other new field"}
+
+
+def describe_thresholds(thresholds: Mapping[str, float | None]) -> str:
+    """The auto-accept thresholds in words: ``existing field ≥ 0.50 · … · new field for the product's own
+    field: always reviewed``."""
+    parts = []
+    for cls in AutoClass:
+        t = thresholds.get(str(cls))
+        parts.append(f"{_CLASS_WORDS[cls]} ≥ {t:.2f}" if t is not None else f"{_CLASS_WORDS[cls]}: always reviewed")
+    return " · ".join(parts)
 
 
 def load_calibration(kind: str) -> Calibration:

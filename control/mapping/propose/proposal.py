@@ -21,6 +21,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Mapping, NamedTuple
 
+from control.mapping.inventory import FieldOrigin
+from control.mapping.propose.model import AutoClass, accepted, decision_class
 from control.mapping.propose.source import SourceColumn
 from control.mapping.targets import ObjectSpec
 
@@ -57,6 +59,11 @@ class FieldDecision(NamedTuple):
     scores: tuple[str | None, float, float] | None = None  # the assigned candidate, s₁, s₂
     evidence: Mapping[str, float] | None = None  # what the top / none models read (model.decision_features)
     route_key: str | None = None            # resource@route when the resource has several routes with fields
+
+    @property
+    def auto_class(self) -> AutoClass:
+        """Which auto-accept threshold this decision is held to (model.AutoClass)."""
+        return decision_class(str(self.kind), self.column.origin is FieldOrigin.CUSTOM, self.scores)
 
     @property
     def key(self) -> str:
@@ -110,7 +117,7 @@ class Proposal(NamedTuple):
     value_maps: tuple[ValueMapProposal, ...]
     targets: Mapping[str, ObjectSpec]
     scorers: tuple[str, ...]
-    threshold: float
+    thresholds: Mapping[str, float | None]  # auto-accept threshold per model.AutoClass (None: never)
     notes: tuple[str, ...] = ()
 
     def field(self, key: str) -> FieldDecision | None:
@@ -119,15 +126,20 @@ class Proposal(NamedTuple):
                 return decision
         return None
 
+    def auto_accepted(self, decision: FieldDecision) -> bool:
+        """Whether ``decision`` needs no review: a person made it, or its class's threshold
+        (model.AutoClass) is reached."""
+        return decision.review is not None or accepted(self.thresholds, decision.auto_class, decision.confidence)
+
     def summary(self) -> dict[str, Any]:
         kinds: dict[str, int] = {}
         for d in self.fields:
             kinds[str(d.kind)] = kinds.get(str(d.kind), 0) + 1
-        auto = sum(1 for d in self.fields if d.confidence >= self.threshold)
+        auto = sum(1 for d in self.fields if self.auto_accepted(d))
         return {"objects": len(self.objects),
                 "objects_created": sum(1 for o in self.objects if o.create),
                 "objects_skipped": sum(1 for o in self.objects if o.target is None),
                 "fields": len(self.fields), "decisions": kinds,
                 "auto_accepted": auto, "to_review": len(self.fields) - auto,
-                "threshold": self.threshold, "scorers": list(self.scorers),
+                "thresholds": dict(self.thresholds), "scorers": list(self.scorers),
                 "value_maps": len(self.value_maps)}

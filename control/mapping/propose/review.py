@@ -3,7 +3,8 @@
 It reads the map as it is now (so hand edits and reviewer decisions show) — every object rule, field rule
 and ``skipped`` entry with its ``rationale`` — and joins what ``proposal.json`` knows about each source
 column (label, type, sample values, fill rate). A row is **auto** when its confidence reaches the
-proposal's threshold, **low** otherwise; **create** rows (a new custom field or object) are flagged too:
+proposal's threshold for its class (model.AutoClass: an existing field; a new field for a tenant's custom
+field; never for a new field for the product's own field), **low** otherwise; **create** rows (a new custom field or object) are flagged too:
 those are what a reviewer looks at first. Rendered as a terminal table (``st2sf map review``) or a
 self-contained HTML page (``--html``) that sorts and filters by confidence, kind and text.
 """
@@ -12,11 +13,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from control.errors import UsageError
 from control.mapping.loader import load_map
 from control.mapping.issues import MapInvalidError
+from control.mapping.propose.model import accepted, auto_class, describe_thresholds
 from control.mapping.propose.writer import PROPOSAL_FILE
 from control.mapping.rules import RouteMode
 from control.mapping.transforms import ConcatenateTransform
@@ -50,7 +52,7 @@ class ReviewRow(NamedTuple):
 
 class Review(NamedTuple):
     folder: str
-    threshold: float
+    thresholds: Mapping[str, float | None]  # per model.AutoClass; None: never auto-accepted
     rows: tuple[ReviewRow, ...]
     notes: tuple[str, ...]
 
@@ -58,7 +60,7 @@ class Review(NamedTuple):
         fields = [r for r in self.rows if r.scope == "field"]
         return {"rows": len(self.rows), "fields": len(fields), "auto": sum(r.auto for r in fields),
                 "to_review": sum(not r.auto for r in fields), "create": sum(r.kind == "create" for r in self.rows),
-                "reviewed": sum(r.reviewed is not None for r in self.rows), "threshold": self.threshold}
+                "reviewed": sum(r.reviewed is not None for r in self.rows), "thresholds": dict(self.thresholds)}
 
 
 def _rationale(node: Any) -> dict[str, Any]:
@@ -72,6 +74,19 @@ def _joined_sources(field: Any) -> list[str]:
     if field.source is None and isinstance(first, ConcatenateTransform):
         return list(first.concatenate.sources)
     return []
+
+
+def _auto(kind: str, column: Mapping[str, Any], confidence: float | None, rationale: Mapping[str, Any],
+          thresholds: Mapping[str, float | None]) -> bool:
+    """No review needed: a person decided it, or the confidence reaches the threshold of its class — as the
+    proposer classed it when the map still holds its decision, else by kind and origin."""
+    if rationale.get("review"):
+        return True
+    if confidence is None:
+        return False
+    custom = column.get("origin") == "custom"
+    cls = column["auto_class"] if column.get("kind") == kind and "auto_class" in column else auto_class(kind, custom)
+    return accepted(thresholds, cls, confidence)
 
 
 def _reviewed(r: dict[str, Any]) -> str | None:
@@ -95,7 +110,7 @@ def review_map(folder: Path, *, below: float | None = None, kinds: Iterable[str]
                          hint="Propose first (st2sf map propose), or read the map with st2sf map validate.")
     info = json.loads(info_path.read_text(encoding="utf-8"))
     columns: dict[str, dict[str, Any]] = info.get("columns", {})
-    threshold = float(info.get("summary", {}).get("threshold", 0.9))
+    thresholds: dict[str, float | None] = info.get("summary", {}).get("thresholds") or {}
     targets = loaded.map.targets
     rows: list[ReviewRow] = []
 
@@ -107,7 +122,7 @@ def review_map(folder: Path, *, below: float | None = None, kinds: Iterable[str]
                               tuple(f"{a['target']} ({a['score']:.2f})" for a in rationale.get("alternatives", ())),
                               tuple(str(s) for s in col.get("samples") or col.get("values") or ()),
                               col.get("fill_rate"), col.get("type"), _reviewed(rationale),
-                              confidence is not None and confidence >= threshold))
+                              _auto(kind, col, confidence, rationale, thresholds)))
 
     for rule in loaded.map.objects:
         r = _rationale(rule)
@@ -143,7 +158,7 @@ def review_map(folder: Path, *, below: float | None = None, kinds: Iterable[str]
     selected = [row for row in rows if (below is None or (row.confidence is not None and row.confidence < below))
                 and (not wanted or row.kind in wanted) and (resource is None or row.resource == resource)
                 and (text is None or text.lower() in " ".join(map(str, row)).lower())]
-    return Review(str(folder), threshold, tuple(selected), tuple(info.get("notes", ())))
+    return Review(str(folder), thresholds, tuple(selected), tuple(info.get("notes", ())))
 
 
 def render_review_html(review: Review) -> str:
@@ -152,4 +167,5 @@ def render_review_html(review: Review) -> str:
 
     env = Environment(loader=PackageLoader("control.reports", "templates"), autoescape=select_autoescape(["j2"]))
     return env.get_template("proposal_review.html.j2").render(review=review, summary=review.summary(),
+                                                              thresholds=describe_thresholds(review.thresholds),
                                                               rows=[r.as_dict() for r in review.rows])

@@ -145,11 +145,12 @@ def _dump(path: Path, document: dict[str, Any]) -> None:
     path.write_text(_HEADER + text, encoding="utf-8")
 
 
-def _column_info(d: FieldDecision) -> dict[str, Any]:
+def _column_info(d: FieldDecision, auto: bool) -> dict[str, Any]:
     c = d.column
     return {"resource": c.resource, "source": c.path, "label": c.label, "type": str(c.type), "origin": str(c.origin),
             "samples": list(c.samples), "values": list(c.values) if c.values else None, "fill_rate": c.fill_rate,
-            "kind": str(d.kind), "target": d.target, "target_type": d.target_type, "confidence": d.confidence}
+            "kind": str(d.kind), "target": d.target, "target_type": d.target_type, "confidence": d.confidence,
+            "auto_class": str(d.auto_class), "auto": auto}
 
 
 def write_proposal(proposal: Proposal, inventory: SourceInventory, folder: Path, *, force: bool = False) -> list[Path]:
@@ -213,7 +214,8 @@ def write_proposal(proposal: Proposal, inventory: SourceInventory, folder: Path,
     snapshot.write_text(json.dumps(inventory.as_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     info = folder / PROPOSAL_FILE
     info.write_text(json.dumps({"format": "st2sf.proposal/1", "summary": proposal.summary(), "notes": list(proposal.notes),
-                                "columns": {d.key: _column_info(d) for d in proposal.fields if d.column.path}},
+                                "columns": {d.key: _column_info(d, proposal.auto_accepted(d))
+                                            for d in proposal.fields if d.column.path}},
                                indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     written += [snapshot, info]
     return written

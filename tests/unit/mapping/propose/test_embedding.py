@@ -42,11 +42,11 @@ def held_out_with_embeddings(scorer):
     from tests.support.mapping_eval import metrics, run_schema
 
     target = target_schema()
-    rows, threshold = [], 0.0
+    rows, threshold = [], {}
     for schema in load_schemas():
         if schema.split == "holdout":
             proposal, scored = run_schema(schema, target, embedder=scorer)
-            threshold, rows = proposal.threshold, rows + scored
+            threshold, rows = proposal.thresholds, rows + scored
     return metrics(rows, threshold)
 
 
