@@ -7,7 +7,8 @@ Each scorer looks at one kind of evidence and returns a :class:`Evidence` — na
               concepts they have in common through the field-service / CRM synonym lexicon    name, synonym
     type      whether the target's type can hold the source's (0 rules the pair out)            type
     values    the samples' shape against what the target expects (e-mail, phone, money, postal
-              code…) and the overlap of source values with the target's picklist               values
+              code…); the share of source values the target's picklist has (a feature of its own:
+              a picklist holding every value is strong evidence whatever the names say)    values, picklist
     embedding cosine similarity of sentence embeddings (optional, the [ai] extra)               embedding
 
 The features are combined by :mod:`control.mapping.propose.model` (a logistic model fitted on the
@@ -265,7 +266,7 @@ class ValueScorer:
         if field.type in ("picklist", "multipicklist", "combobox") and field.picklist_values and values:
             overlap = values_overlap(values, field.picklist_values)
             reason = (f"{overlap:.0%} of the values are in the {target.name} picklist",) if overlap >= 0.5 else ()
-            return Evidence({"values": 0.5 + 0.5 * overlap if overlap else 0.2}, reason)
+            return Evidence({"values": 0.5 + 0.5 * overlap if overlap else 0.2, "picklist": overlap}, reason)
         pattern = self._pattern(column)
         if pattern is None:
             return Evidence({"values": 0.5})
