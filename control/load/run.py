@@ -13,10 +13,11 @@ from typing import Any, Callable, Mapping, NamedTuple
 
 from control.datasets.layout import write_json
 from control.errors import Failure
-from control.ledger import Ledger, StepStatus, utc_now
+from control.ledger import Ledger, utc_now
 from control.load.accounting import ACCOUNTING_FORMAT, ErrorLog, empty_files, object_accounting, totals
 from control.load.cci_runner import CciOrg, CciSession, make_project
 from control.load.describe_cache import CachingAdapter
+from control.load.earlier import earlier_runs
 from control.load.orgquery import count, literal, query
 from control.load.preconditions import Inputs, check_writable, read_inputs
 from control.load.steps import StepContext, StepResult, run_load_step, run_update_step
@@ -42,23 +43,6 @@ class MigrationResult(NamedTuple):
 
 class _BudgetSpent(Failure):
     """A step's failed rows exceeded the error budget; later steps did not run."""
-
-
-def _earlier(ledger: Ledger, run_id: str, dataset: str, org: str) -> Callable[[str, str], tuple[dict[str, str], bool]]:
-    def lookup(sobject: str, table: str) -> tuple[dict[str, str], bool]:
-        ids: dict[str, str] = {}
-        interrupted = False
-        for run in ledger.list_runs(limit=1000, command="migrate"):
-            if run.id == run_id or run.options.get("dataset") != dataset or run.options.get("org") != org:
-                continue
-            for entry in ledger.id_map(run.id, sobject=sobject):
-                if entry.source_key.startswith(table + "-") and str(entry.action) == "created":
-                    ids[entry.source_key] = entry.salesforce_id
-            for step in ledger.steps(run.id):
-                if step.name == table and step.status in (StepStatus.STARTED, StepStatus.FAILED):
-                    interrupted = True
-        return ids, interrupted
-    return lookup
 
 
 def _types(describes: list[Mapping[str, Any]]) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, Any]]]:
@@ -141,8 +125,9 @@ def migrate(settings: Settings, *, dataset: str, org: str | None = None, error_b
                     for r in query(client, "SELECT Id, SobjectType, DeveloperName FROM RecordType")}
     fresh = _fresh(client, inputs)
     ledger = Ledger.open(settings.ledger_url)
-    run = ledger.start_run("migrate", {"dataset": dataset, "org": inputs.org, "error_budget": budget,
-                                       "map_digest": inputs.manifest.get("map_digest")})
+    org_id = cci.org.org_id   # the org is this Organization Id: a re-created org of the same name is another one
+    run = ledger.start_run("migrate", {"dataset": dataset, "org": inputs.org, "org_id": org_id,
+                                       "error_budget": budget, "map_digest": inputs.manifest.get("map_digest")})
     folder = settings.state_dir / "runs" / run.id
     folder.mkdir(parents=True, exist_ok=True)
     started, clock = utc_now(), time.monotonic()
@@ -153,7 +138,8 @@ def migrate(settings: Settings, *, dataset: str, org: str | None = None, error_b
                              and f.get("defaultValue") is None and not f.get("defaultedOnCreate"))
                 for o, fs in fields.items()}
     ctx = StepContext(client, target, types, record_types, inputs.upsert_doc, inputs.insert_doc, fresh,
-                      _earlier(ledger, run.id, dataset, inputs.org), required)
+                      earlier_runs(ledger, client, run_id=run.id, dataset=dataset, org=inputs.org,
+                                   org_id=org_id), required)
     by_name = {s["name"]: s for s in inputs.manifest["steps"]}
     results: dict[str, StepResult] = {}
     entries: list[dict[str, Any]] = []
@@ -230,7 +216,7 @@ def migrate(settings: Settings, *, dataset: str, org: str | None = None, error_b
                                     files_by_resource)
         work.close()
         accounting = {"format": ACCOUNTING_FORMAT, "run_id": run.id, "dataset": dataset, "org": inputs.org,
-                      "ok": ok, "started_at": started, "finished_at": utc_now(),
+                      "org_id": org_id, "ok": ok, "started_at": started, "finished_at": utc_now(),
                       "seconds": round(time.monotonic() - clock, 3), "objects": objects, "totals": totals(objects),
                       "steps": entries, "files": files, "warnings": warnings}
         write_json(folder / "accounting.json", accounting)

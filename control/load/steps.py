@@ -6,9 +6,9 @@
   are **upserted** on the external Id (before-images recorded first); insert-only steps never update — a row
   already there is left alone. Unchanged rows are only noted in the id table.
 * **load steps without an external Id** (CaseComment, Note): rows the ledger recorded as created by earlier
-  runs of this dataset into this org are skipped; if an earlier run stopped inside this step, the org's records
-  under the same parents are matched to the remaining rows by content first (a kill between the insert and the
-  ledger write), so nothing is inserted twice.
+  runs of this dataset into this org (its Organization Id: :mod:`control.load.earlier`) are skipped; if an
+  earlier run stopped inside this step, the org's records under the same parents are matched to the remaining
+  rows by content first (a kill between the insert and the ledger write), so nothing is inserted twice.
 * **update steps** (deferred ``after:`` lookups): rows whose lookup now resolves to another value than the org
   holds are updated (``action: update`` by Id), before-images first.
 

@@ -85,8 +85,8 @@ def main() -> None:
     for records in args.records or [100_000, 1_000_000]:
         project = _prepare(work, records, args.seed)
         settings = load_settings(project, env={})
-        # a new org name per run: the project's ledger remembers earlier runs into an org by its name (the
-        # CaseComment/Note steps skip rows it recorded as created), and this org is new
+        # a new org name per run, so each measured org is plainly new (the CaseComment/Note steps trust earlier
+        # runs only by Organization Id, which a re-created org changes, so a reused name would load them too)
         name = f"benchload{int(time.time())}"
         toml = re.sub(r'\n\[orgs\.benchload\d*\]\nkind = "emulator"\nsandbox = true\n', "",
                       (project / "st2sf.toml").read_text(encoding="utf-8"))

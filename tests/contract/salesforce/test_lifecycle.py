@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +67,41 @@ def test_reset_rebuilds_from_the_seed_on_the_same_port(tmp_path: Path, monkeypat
         assert "dana.reyes@st2sf-fieldservices.example.com" in emails
     finally:
         _emulator("stop", "resettable", "--state-dir", str(state), "--json")
+
+
+def _organization_ids(org) -> tuple[str, str, str]:
+    """The org's Organization Id as the Organization query, userinfo and the identity URL give it."""
+    sf = org.simple_salesforce()
+    queried = sf.query("SELECT Id FROM Organization")["records"][0]["Id"]
+    info = sf.session.get(f"{org.instance_url}/services/oauth2/userinfo",
+                          headers={"Authorization": f"Bearer {org.access_token}"}).json()
+    return queried, info["organization_id"], info["sub"].rsplit("/", 2)[1]
+
+
+def test_an_org_deleted_and_created_again_under_the_same_name_is_another_org(tmp_path: Path, monkeypatch):
+    """As a sandbox refresh or a new scratch org: a new Organization Id and none of the old records; a restart
+    keeps the Id."""
+    state = tmp_path / "state"
+    org = start_org(state, "again", seed=Path(__file__).with_name("seed.yml"))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", org.ca_bundle)
+    try:
+        assert _organization_ids(org) == (org.org_id,) * 3
+        org.simple_salesforce().Account.create({"Name": "Gone with the org"})
+    finally:
+        stop_org(org)
+    restarted = start_org(state, "again")
+    try:
+        assert restarted.org_id == org.org_id and _organization_ids(restarted) == (org.org_id,) * 3
+    finally:
+        stop_org(restarted)
+    shutil.rmtree(org.db_path.parent)   # the org deleted
+    created = start_org(state, "again", seed=Path(__file__).with_name("seed.yml"))
+    try:
+        assert created.org_id != org.org_id and created.org_id.startswith("00D") and len(created.org_id) == 18
+        assert _organization_ids(created) == (created.org_id,) * 3
+        assert created.simple_salesforce().query("SELECT COUNT() FROM Account")["totalSize"] == 0
+    finally:
+        stop_org(created)
 
 
 def test_bad_seed_is_a_usage_error_and_leaves_no_org(tmp_path: Path):

@@ -11,6 +11,7 @@ from control.datasets.layout import DatasetPaths
 from control.errors import UsageError
 from control.load.accounting import object_accounting, totals
 from control.load.cci_runner import parse_error
+from control.load.earlier import same_org
 from control.load.preconditions import Inputs, check_writable
 from control.load.retries import retry_rounds
 from control.load.values import normalise, same
@@ -106,3 +107,15 @@ def test_check_writable_passes_a_writable_mapping() -> None:
     insert = {"sf_object": "Account", "action": "insert", "fields": ["Name"]}
     describe = {"Account": {"Name": {"createable": True, "updateable": True}}}
     check_writable(_inputs(insert, {**insert, "action": "insert"}), describe)
+
+
+@pytest.mark.parametrize("recorded, current, expected", [
+    ("00D5e000000AbCdEAA", "00D5e000000AbCdEAA", True),
+    ("00D5e000000AbCd", "00D5e000000AbCdEAA", True),       # the 15-character form of the same Id
+    ("00D5e000000AbCdEAA", "00D5e000000AbCe0AA", False),   # another org (a refreshed sandbox, a re-created org)
+    ("00D5e000000abcdEAA", "00D5e000000AbCdEAA", False),   # Ids are case-sensitive
+    (None, "00D5e000000AbCdEAA", False),
+    ("", "00D5e000000AbCdEAA", False),
+])
+def test_an_org_is_identified_by_its_organization_id(recorded, current, expected) -> None:
+    assert same_org(recorded, current) is expected
