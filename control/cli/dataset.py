@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from control.cli.context import settings_from
-from control.cli.output import JsonOption, emit, stderr
+from control.cli.context import MapDirOption, settings_from
+from control.cli.output import JsonOption, emit, print_warnings, stderr
 from control.cli.progress import progress_for
 from control.transform import build_dataset
 from control.transform.build import DEFAULT_SQL_LIMIT
@@ -30,7 +29,7 @@ def build(
     org: Annotated[Optional[str], typer.Option(
         "--org", help="The target org whose describe, users and record types the values are checked against "
                       "(default: [defaults] org).")] = None,
-    map_dir: Annotated[Optional[Path], typer.Option("--map", help="The map folder (default: mapping/ in the project).")] = None,
+    map_dir: MapDirOption = None,
     batch: Annotated[int, typer.Option("--batch", min=50, max=20000, help="Records read and written per batch.")] = 1000,
     sql_limit: Annotated[int, typer.Option(
         "--sql-limit", min=0, help="Also write <name>.dataset.sql when the dataset has at most this many rows "
@@ -68,8 +67,7 @@ def build(
         table.add_row("total", f"{result.records:,}", f"{result.dataset:,}", f"{result.quarantined:,}",
                       f"{result.skipped:,}")
         console.print(table)
-        for warning in result.warnings:
-            console.print(f"warning: {warning}", highlight=False, markup=False)
+        print_warnings(console, result.warnings)
         console.print(f"{result.rows:,} rows in {result.database} ({result.seconds:.1f} s); mapping {result.mapping}",
                       highlight=False, markup=False)
 

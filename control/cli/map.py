@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from control.cli.context import settings_from
+from control.cli.context import MapDirOption, map_folder_from, settings_from
 from control.cli.output import JsonOption, emit
 from control.mapping.approval import approve_map, latest_approval, map_changes
 from control.mapping.digest import map_digest
@@ -33,6 +33,10 @@ app = typer.Typer(help="The migration map: propose it, review it, validate it ag
                        "and the Salesforce org, approve it.",
                   no_args_is_help=True)
 
+# validate and propose read the target objects' describes from this org
+DescribeOrgOption = Annotated[Optional[str], typer.Option(
+    "--org", help="Describe the target objects in this configured org.")]
+
 
 def _org_schema(settings: Settings, org: str, map_dir: Path) -> TargetSchema:
     loaded = load_map(map_dir, root=settings.root)
@@ -47,19 +51,19 @@ def _org_schema(settings: Settings, org: str, map_dir: Path) -> TargetSchema:
 @app.command("validate")
 def validate(
     ctx: typer.Context,
-    map_dir: Annotated[Optional[Path], typer.Option("--map", help="The map folder (default: mapping/ in the project).")] = None,
+    map_dir: MapDirOption = None,
     inventory: Annotated[Optional[Path], typer.Option(
         "--inventory", help="Source inventory: the audit's st2sf inventory, the contract's JSON Schema, or a "
                             "GET /schema reply (default: mapping/source-inventory.json).")] = None,
     describe: Annotated[Optional[list[Path]], typer.Option(
         "--describe", help="Describe JSON of target objects (a file or a folder of them; repeatable).")] = None,
-    org: Annotated[Optional[str], typer.Option("--org", help="Describe the target objects in this configured org.")] = None,
+    org: DescribeOrgOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Check the map: every unknown object, field, picklist value, type mismatch or unmappable rule, with its
     file:line:column. Errors exit 2, all listed at once; warnings are printed and do not fail."""
     settings = settings_from(ctx)
-    folder = map_dir or settings.root / "mapping"
+    folder = map_folder_from(settings, map_dir)
     source = inventory or (folder / INVENTORY_FILE if (folder / INVENTORY_FILE).is_file() else None)
     target: TargetSchema | None = None
     if describe:
@@ -88,8 +92,6 @@ def validate(
     emit(result, as_json=as_json, human=human)
 
 
-MapDirOption = Annotated[Optional[Path], typer.Option("--map", help="The map folder (default: mapping/ in the project).")]
-
 
 @app.command("approve")
 def approve(
@@ -101,7 +103,7 @@ def approve(
     """Approve the map as it is now: its content hash, the approver and the time go into the ledger.
     Nothing loads from a map whose hash is not the latest approved one."""
     settings = settings_from(ctx)
-    approval = approve_map(settings, map_dir or settings.root / "mapping", by=by)
+    approval = approve_map(settings, map_folder_from(settings, map_dir), by=by)
     emit(approval._asdict(), as_json=as_json, human=lambda c: c.print(
         f"Approved {approval.digest} by {approval.by} at {approval.at} (audit entry {approval.audit_seq}).",
         highlight=False))
@@ -111,7 +113,7 @@ def approve(
 def status(ctx: typer.Context, map_dir: MapDirOption = None, as_json: JsonOption = False) -> None:
     """Whether the map is approved as it is now; if not, what changed since the last approval."""
     settings = settings_from(ctx)
-    folder = map_dir or settings.root / "mapping"
+    folder = map_folder_from(settings, map_dir)
     current = map_digest(folder)
     approval = latest_approval(settings)
     changes = map_changes(settings, approval, folder) if approval and approval.digest != current else []
@@ -163,7 +165,7 @@ def propose(
                             "default: built from the audit.")] = None,
     describe: Annotated[Optional[list[Path]], typer.Option(
         "--describe", help="Describe JSON of the target org's objects (a file or a folder; repeatable).")] = None,
-    org: Annotated[Optional[str], typer.Option("--org", help="Describe the target objects in this configured org.")] = None,
+    org: DescribeOrgOption = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Folder to write the map into (default: mapping/).")] = None,
     embeddings: Annotated[bool, typer.Option(
         "--embeddings", help="Also run the embedding scorer (needs the [ai] extra: pip install 'st2sf[ai]').")] = False,
@@ -174,7 +176,7 @@ def propose(
     with a calibrated confidence and reasons, runners-up, new custom fields, picklist value maps. Decisions
     recorded with `st2sf map review` are kept. Nothing loads until the map is approved."""
     settings = settings_from(ctx)
-    folder = out or settings.root / "mapping"
+    folder = map_folder_from(settings, out)
     spec_path = audit_spec or _latest_audit(settings)
     spec = read_audit_spec(spec_path) if spec_path else None
     if inventory is not None:
@@ -239,7 +241,7 @@ def review(
     """Show the proposal's decisions (lowest confidence first) with sample values, reasons and runners-up;
     record accept / reject / edit decisions in mapping/decisions.json and re-propose so the map follows them."""
     settings = settings_from(ctx)
-    folder = map_dir or settings.root / "mapping"
+    folder = map_folder_from(settings, map_dir)
     changes = [("accept", k) for k in accept or ()] + [("reject", k) for k in reject or ()] + \
         [("set", k) for k in set_ or ()]
     if changes:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from control.cli.context import settings_from
+from control.cli.context import MapDirOption, settings_from
 from control.cli.output import JsonOption, emit
 from control.metadata.deploy import deploy_metadata
 from control.metadata.generate import generate_metadata
@@ -25,7 +25,7 @@ def generate(
     ctx: typer.Context,
     check: Annotated[bool, typer.Option("--check", help="Write nothing; fail (exit 1) when force-app/ differs from "
                                                         "what the map generates.")] = False,
-    map_dir: Annotated[Optional[Path], typer.Option("--map", help="The map folder (default: mapping/ in the project).")] = None,
+    map_dir: MapDirOption = None,
     inventory: Annotated[Optional[Path], typer.Option(
         "--inventory", help="Source inventory to expand auto custom fields and tables from "
                             "(default: mapping/source-inventory.json).")] = None,

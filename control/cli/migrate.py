@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from control.cli.context import settings_from
-from control.cli.output import JsonOption, emit
+from control.cli.output import JsonOption, emit, print_warnings
 from control.load import migrate as run_migrate
 
 __all__ = ["migrate", "register", "accounting_table"]
@@ -61,8 +61,7 @@ def migrate(
 
     def human(out: Console) -> None:
         out.print(accounting_table(result.accounting))
-        for warning in result.accounting.get("warnings", ()):
-            out.print(f"warning: {warning}", highlight=False, markup=False)
+        print_warnings(out, result.accounting.get("warnings", ()))
         out.print(f"run folder: {result.run_folder}\nreport: {result.report}", highlight=False, markup=False)
 
     emit({"run_id": result.run_id, "dataset": result.dataset, "org": result.org, "ok": result.ok,

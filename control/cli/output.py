@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any, Callable
+from typing import Annotated, Any, Callable, Iterable
 
 import typer
 from rich.console import Console
 
 from control.secrets import redact
 
-__all__ = ["JsonOption", "emit", "stdout", "stderr"]
+__all__ = ["JsonOption", "emit", "print_warnings", "stdout", "stderr"]
 
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON object (the result) on stdout and nothing else there.")
@@ -53,3 +53,9 @@ def emit(
         return
     for key, value in safe.items():
         stdout.print(f"[bold]{key}[/bold]: {value}", highlight=False)
+
+
+def print_warnings(console: Console, warnings: Iterable[str]) -> None:
+    """One ``warning: …`` line per warning, printed as written (no rich markup or highlighting)."""
+    for warning in warnings:
+        console.print(f"warning: {warning}", highlight=False, markup=False)

@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from control.cli.context import settings_from
-from control.cli.output import JsonOption, emit
+from control.cli.context import MapDirOption, settings_from
+from control.cli.output import JsonOption, emit, print_warnings
 from control.plan import make_plan
 
 __all__ = ["plan", "register"]
@@ -29,7 +28,7 @@ def plan(
         "--name", help="Dataset name (default: [defaults] dataset in st2sf.toml).")] = None,
     org: Annotated[Optional[str], typer.Option(
         "--org", help="The org to plan against (default: the org the dataset was built for).")] = None,
-    map_dir: Annotated[Optional[Path], typer.Option("--map", help="The map folder (default: mapping/ in the project).")] = None,
+    map_dir: MapDirOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Plan the load: steps in dependency order (parents first), cycles and self-lookups broken by deferred
@@ -54,8 +53,7 @@ def plan(
         console.print(budget)
         console.print(f"estimated duration: {_duration(result.seconds)}; plan written to {result.path}",
                       highlight=False, markup=False)
-        for warning in result.warnings:
-            console.print(f"warning: {warning}", highlight=False, markup=False)
+        print_warnings(console, result.warnings)
 
     emit(result.as_dict(), as_json=as_json, human=human)
 

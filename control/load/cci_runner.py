@@ -16,15 +16,13 @@ a field the mapping names and the org lacks fails the task.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable, ContextManager, NamedTuple
 
 from control.errors import Failure
 from control.load.describe_cache import CachingAdapter, DescribeCache
-from control.salesforce.access import OrgAccess
+from control.salesforce.access import OrgAccess, temporary_environ
 
 __all__ = ["RowResult", "CciOrg", "CciSession", "run_load", "parse_error", "ID_TABLE"]
 
@@ -128,23 +126,10 @@ def make_project(folder: Path, api_version: str = "59.0") -> Path:
     return folder
 
 
-@contextmanager
-def _trust(access: OrgAccess) -> Iterator[None]:
+def _trust(access: OrgAccess) -> ContextManager[None]:
     """Let CumulusCI's requests sessions trust the emulator's certificate for the duration of a task."""
-    if not access.ca_bundle:
-        yield
-        return
-    keys = ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")
-    saved = {k: os.environ.get(k) for k in keys}
-    os.environ.update({k: access.ca_bundle for k in keys})
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    bundle = access.ca_bundle
+    return temporary_environ({"REQUESTS_CA_BUNDLE": bundle, "SSL_CERT_FILE": bundle} if bundle else {})
 
 
 def _recording_task_class() -> Any:

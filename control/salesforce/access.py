@@ -15,18 +15,21 @@ environment (``CUMULUSCI_ORG_<NAME>``) built from them is only ever handed to a 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Mapping, NamedTuple
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from control.emulation import run_emulator
 from control.errors import ConfigError, Failure, SalesforceError
 from control.secrets import Secret, redact_text
 from control.settings import Settings
 
-__all__ = ["OrgAccess", "org_access", "connect", "describe_objects", "custom_object_names", "cci_executable"]
+__all__ = ["OrgAccess", "org_access", "connect", "describe_objects", "custom_object_names", "cci_executable",
+           "temporary_environ"]
 
 
 class OrgAccess(NamedTuple):
@@ -50,6 +53,27 @@ class OrgAccess(NamedTuple):
             env[_env_var(self.cci_org)] = self.cumulusci_env.reveal()
             env["CUMULUSCI_DISABLE_REFRESH"] = "1"
         return env
+
+
+@contextmanager
+def temporary_environ(values: Mapping[str, str]) -> Iterator[None]:
+    """Set the environment variables ``values`` in this process for the ``with`` block, then put back what was
+    there before: each variable's previous value, or no variable where there was none; also when the block
+    raises.
+
+    For in-process clients that read their trust from the environment (requests and CumulusCI honour
+    ``REQUESTS_CA_BUNDLE`` and ``SSL_CERT_FILE``): pass :meth:`OrgAccess.client_env` or the part of it the
+    client needs. ``os.environ`` is process-wide, so nothing else should change these variables meanwhile."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _env_var(name: str) -> str:

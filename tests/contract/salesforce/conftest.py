@@ -6,6 +6,11 @@
   assert on them, not on totals.
 * ``org_factory`` — start more orgs (``org_factory("uat", sandbox=True)``); all stopped at the end.
 * ``sf`` — a simple-salesforce client for ``sf_org``.
+* ``deployed_org`` — start an org and deploy Metadata API files into it through simple-salesforce's SOAP
+  deploy (``deployed_org("tabs", files, members)``, as :func:`~tests.contract.salesforce.sfdx_source.mdapi_zip`
+  takes them); the deploy must succeed.
+* ``retrieve`` — retrieve components from an org with CumulusCI's ``RetrieveUnpackaged`` in a fresh project
+  (``retrieve(org, "CustomTab", "Gadget__c")``); returns the folder it wrote.
 
 While an org fixture is active, ``REQUESTS_CA_BUNDLE``, ``SSL_CERT_FILE`` and ``NODE_EXTRA_CA_CERTS``
 point at the emulator's CA bundle (overriding the machine's values) and are restored afterwards.
@@ -20,6 +25,8 @@ from typing import Callable, Iterator
 
 import pytest
 
+from tests.contract.salesforce.sfdx_source import component_xml, deploy_zip, mdapi_zip
+from tests.support.cumulusci_project import make_project, run_task
 from tests.support.salesforce_org import EmulatedOrg, client_env, start_org, stop_org
 
 SEED = Path(__file__).with_name("seed.yml")
@@ -72,3 +79,30 @@ def sf_org(org_factory: Callable[..., EmulatedOrg]) -> EmulatedOrg:
 @pytest.fixture(scope="module")
 def sf(sf_org: EmulatedOrg):
     return sf_org.simple_salesforce()
+
+
+@pytest.fixture(scope="module")
+def deployed_org(org_factory: Callable[..., EmulatedOrg]) -> Callable[..., EmulatedOrg]:
+    def start(name: str, files: dict[str, bytes], members: dict[str, list[str]]) -> EmulatedOrg:
+        org = org_factory(name)
+        status = deploy_zip(org.simple_salesforce(), mdapi_zip(files, members))
+        assert status["state"] == "Succeeded", status
+        return org
+
+    return start
+
+
+@pytest.fixture
+def retrieve(tmp_path: Path) -> Callable[[EmulatedOrg, str, str], Path]:
+    def run(org: EmulatedOrg, kind: str, member: str) -> Path:
+        from cumulusci.tasks.salesforce import RetrieveUnpackaged
+
+        project = make_project(tmp_path / "retrieve")
+        package_xml = tmp_path / "package.xml"
+        package_xml.write_bytes(component_xml("Package", {"types": [{"members": member, "name": kind}],
+                                                          "version": "59.0"}))
+        out = tmp_path / "out"
+        run_task(RetrieveUnpackaged, project, org, {"package_xml": str(package_xml), "path": str(out)})
+        return out
+
+    return run

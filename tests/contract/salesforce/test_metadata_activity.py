@@ -10,7 +10,6 @@ from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceMalformedRequest, SalesforceResourceNotFound
 
 from tests.contract.salesforce.sfdx_source import NS, component_xml, deploy_zip, mdapi_zip
-from tests.support.cumulusci_project import make_project, run_task
 from tests.support.salesforce_admin import EmulatorAdmin
 
 FIELDS = {
@@ -27,13 +26,9 @@ def _activity_object(fields: dict[str, dict]) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def activity_org(org_factory):
-    org = org_factory("activity")
-    status = deploy_zip(org.simple_salesforce(), mdapi_zip(
-        {"objects/Activity.object": _activity_object(FIELDS)},
-        {"CustomField": [f"Activity.{name}" for name in FIELDS]}))
-    assert status["state"] == "Succeeded", status
-    return org
+def activity_org(deployed_org):
+    return deployed_org("activity", {"objects/Activity.object": _activity_object(FIELDS)},
+                        {"CustomField": [f"Activity.{name}" for name in FIELDS]})
 
 
 def _fields(sf: Salesforce, sobject: str) -> dict[str, dict]:
@@ -87,15 +82,9 @@ def test_metadata_lists_reads_and_retrieves_the_fields_as_activity_fields(activi
 
 
 
-def test_retrieve_returns_the_activity_object_with_its_fields(activity_org, tmp_path):
-    from cumulusci.tasks.salesforce import RetrieveUnpackaged
-
-    project = make_project(tmp_path / "retrieve")
-    package_xml = tmp_path / "package.xml"
-    package_xml.write_bytes(component_xml("Package", {"types": [{"members": "Activity", "name": "CustomObject"}],
-                                                      "version": "59.0"}))
-    run_task(RetrieveUnpackaged, project, activity_org, {"package_xml": str(package_xml), "path": str(tmp_path / "out")})
-    root = etree.parse(str(tmp_path / "out" / "objects" / "Activity.object")).getroot()
+def test_retrieve_returns_the_activity_object_with_its_fields(activity_org, retrieve):
+    out = retrieve(activity_org, "CustomObject", "Activity")
+    root = etree.parse(str(out / "objects" / "Activity.object")).getroot()
     ns = {"m": NS}
     assert sorted(root.xpath("m:fields/m:fullName/text()", namespaces=ns)) == ["Minutes__c", "Outcome__c",
                                                                                 "Visit_Code__c"]

@@ -26,18 +26,15 @@ def _tab(**spec: object) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def tab_org(org_factory):
-    org = org_factory("tabs")
-    status = deploy_zip(org.simple_salesforce(), mdapi_zip(
-        {"objects/Gadget__c.object": component_xml("CustomObject", GADGET),
-         "tabs/Gadget__c.tab": _tab(customObject=True, motif="Custom67: Gears"),
-         "tabs/Help_Desk.tab": _tab(label="Help Desk", motif="Custom24: Phone", url="https://help.example.com"),
-         "permissionsets/Gadgets.permissionset": component_xml("PermissionSet", {
-             "label": "Gadgets", "tabSettings": [{"tab": "Gadget__c", "visibility": "Visible"},
-                                                 {"tab": "standard-Account", "visibility": "Visible"}]})},
-        {"CustomObject": ["Gadget__c"], "CustomTab": ["Gadget__c", "Help_Desk"], "PermissionSet": ["Gadgets"]}))
-    assert status["state"] == "Succeeded", status
-    return org
+def tab_org(deployed_org):
+    return deployed_org("tabs", {
+        "objects/Gadget__c.object": component_xml("CustomObject", GADGET),
+        "tabs/Gadget__c.tab": _tab(customObject=True, motif="Custom67: Gears"),
+        "tabs/Help_Desk.tab": _tab(label="Help Desk", motif="Custom24: Phone", url="https://help.example.com"),
+        "permissionsets/Gadgets.permissionset": component_xml("PermissionSet", {
+            "label": "Gadgets", "tabSettings": [{"tab": "Gadget__c", "visibility": "Visible"},
+                                                {"tab": "standard-Account", "visibility": "Visible"}]})},
+        {"CustomObject": ["Gadget__c"], "CustomTab": ["Gadget__c", "Help_Desk"], "PermissionSet": ["Gadgets"]})
 
 
 def test_tabs_are_listed_read_and_made_tab_definitions(tab_org):
@@ -53,15 +50,9 @@ def test_tabs_are_listed_read_and_made_tab_definitions(tab_org):
         ("Help_Desk", "Help Desk", True, None, "https://help.example.com")]
 
 
-def test_a_tab_is_retrieved_as_deployed(tab_org, tmp_path):
-    from cumulusci.tasks.salesforce import RetrieveUnpackaged
-
-    project = make_project(tmp_path / "retrieve")
-    package_xml = tmp_path / "package.xml"
-    package_xml.write_bytes(component_xml("Package", {"types": [{"members": "Gadget__c", "name": "CustomTab"}],
-                                                      "version": "59.0"}))
-    run_task(RetrieveUnpackaged, project, tab_org, {"package_xml": str(package_xml), "path": str(tmp_path / "out")})
-    root = etree.parse(str(tmp_path / "out" / "tabs" / "Gadget__c.tab")).getroot()
+def test_a_tab_is_retrieved_as_deployed(tab_org, retrieve):
+    out = retrieve(tab_org, "CustomTab", "Gadget__c")
+    root = etree.parse(str(out / "tabs" / "Gadget__c.tab")).getroot()
     assert (root.findtext(f"{{{NS}}}customObject"), root.findtext(f"{{{NS}}}motif")) == ("true", "Custom67: Gears")
 
 

@@ -13,7 +13,6 @@ e-mail (**ambiguous**).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -26,6 +25,7 @@ from control.audit import audit
 from control.audit.from_map import limits_from_map, users_from_org
 from control.mapping.approval import approve_map
 from control.mapping.validate import target_schema_for
+from control.salesforce.access import temporary_environ
 from control.servicetracker.extract import extract
 from control.settings import Settings, load_settings
 from control.transform import DatasetResult, build_dataset
@@ -146,26 +146,21 @@ def data_path(tmp_path_factory: pytest.TempPathFactory, st_fixture: Path) -> Ite
     seed_file = base / "seed.yml"
     seed_file.write_text(yaml.safe_dump(seed, sort_keys=False, allow_unicode=True), encoding="utf-8")
     org = start_org(settings.state_dir, ORG, seed=seed_file)
-    saved = {k: os.environ.get(k) for k in client_env(org)}
-    os.environ.update(client_env(org))
-    try:
-        text = (root / "st2sf.toml").read_text().replace('dataset = "migration"',
-                                                         f'dataset = "migration"\nfallback_owner = "{org.username}"')
-        (root / "st2sf.toml").write_text(text, encoding="utf-8")
-        settings = load_settings(root, env={})
-        snapshot = read_org_snapshot(settings, ORG, expanded)
-        spec_dir = base / "audit"
-        audit(settings, out_dir=spec_dir, limits=limits_from_map(expanded, target_schema_for(expanded, snapshot.schema)),
-              users=users_from_org(snapshot.users), override_mobile_sync="test tenant")
-        approve_map(settings, root / "mapping", by="Data Path Tests")
-        result = build_dataset(settings)
-        spec = json.loads((spec_dir / "spec.json").read_text(encoding="utf-8"))
-        yield DataPath(root, settings, org, st_fixture, defects, result, spec, inactive, ambiguous, expanded, snapshot,
-                       seed_file)
-    finally:
-        stop_org(org)
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with temporary_environ(client_env(org)):
+        try:
+            text = (root / "st2sf.toml").read_text().replace(
+                'dataset = "migration"', f'dataset = "migration"\nfallback_owner = "{org.username}"')
+            (root / "st2sf.toml").write_text(text, encoding="utf-8")
+            settings = load_settings(root, env={})
+            snapshot = read_org_snapshot(settings, ORG, expanded)
+            spec_dir = base / "audit"
+            audit(settings, out_dir=spec_dir,
+                  limits=limits_from_map(expanded, target_schema_for(expanded, snapshot.schema)),
+                  users=users_from_org(snapshot.users), override_mobile_sync="test tenant")
+            approve_map(settings, root / "mapping", by="Data Path Tests")
+            result = build_dataset(settings)
+            spec = json.loads((spec_dir / "spec.json").read_text(encoding="utf-8"))
+            yield DataPath(root, settings, org, st_fixture, defects, result, spec, inactive, ambiguous, expanded,
+                           snapshot, seed_file)
+        finally:
+            stop_org(org)

@@ -20,7 +20,7 @@ import requests
 from control.ledger import Action, Ledger
 from control.load.files import FilePolicy, upload_files
 from control.load.files_http import RetryPolicy
-from control.salesforce.access import OrgAccess, connect
+from control.salesforce.access import OrgAccess, connect, temporary_environ
 from control.secrets import Secret
 from control.staging import BlobStore
 from tests.support.salesforce_admin import EmulatorAdmin
@@ -34,16 +34,10 @@ NO_WAIT = RetryPolicy(attempts=4, base_delay=0.0, max_delay=0.0)
 def org(tmp_path_factory) -> Iterator[EmulatedOrg]:
     state = tmp_path_factory.mktemp("files-org")
     started = start_org(state, "files", seed=SEED)
-    saved = {k: os.environ.get(k) for k in client_env(started)}
-    os.environ.update(client_env(started))
     try:
-        yield started
+        with temporary_environ(client_env(started)):
+            yield started
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
         stop_org(started)
 
 
@@ -363,7 +357,7 @@ import json, os, signal, sys
 from pathlib import Path
 from control.ledger import Ledger
 from control.load.files import upload_files
-from control.salesforce.access import OrgAccess, connect
+from control.salesforce.access import OrgAccess, connect, temporary_environ
 from control.secrets import Secret
 from control.staging import BlobStore
 a = json.loads(sys.argv[1])
