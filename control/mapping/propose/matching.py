@@ -148,6 +148,11 @@ def match_route(columns: Iterable[SourceColumn], targets: Sequence[TargetCandida
         scored = score_pairs(column, targets, scorers, context, calibration, extra)
         review = decisions.get(column.key)
         if review is not None:
+            if review.verdict is Verdict.REJECT and review.kind == str(DecisionKind.JOIN):
+                why = "a reviewer rejected joining this line into a street field: a field of its own"
+                fixed[column.key] = FieldDecision(column, DecisionKind.CREATE, None, 1.0, (why,),
+                                                  review=review.review())
+                continue
             if review.verdict is Verdict.REJECT:
                 if review.kind == str(DecisionKind.CREATE):
                     must_map.add(column.key)
