@@ -2,8 +2,8 @@
 
 The held-out schemas (``split: holdout``) were written by someone who had not seen the proposer's lexicon,
 and were first run after the method was frozen (docs/proposer.md §Evaluation). The issue's targets on them:
-top-1 ≥ 0.90 (met: 0.914, asserted), and auto-accepted decisions right ≥ 98 % of the time while covering
-≥ 70 % of the fields — **not met**: 0.977 at coverage 0.632. ``test_held_out_auto_accept_target`` asserts
+top-1 ≥ 0.90 (met: 0.912 over 12 schemas, 1,017 fields; asserted), and auto-accepted decisions right ≥ 98 %
+of the time while covering ≥ 70 % of the fields — **not met**: 0.976 at coverage 0.622. ``test_held_out_auto_accept_target`` asserts
 exactly that target and is marked as an expected failure (strict: the day it passes, pytest reports it and
 the mark must go); ``test_held_out_floors`` pins today's figures so a regression fails the suite. The
 calibration file must be what fitting on the tuning schemas produces, so nobody tunes it by hand (or on
@@ -23,7 +23,7 @@ from tests.support.mapping_fit import fit_calibration
 
 TOP1_TARGET = 0.90
 PRECISION_TARGET, COVERAGE_TARGET = 0.98, 0.70
-PRECISION_FLOOR, COVERAGE_FLOOR = 0.97, 0.62  # measured 0.977 at 0.632 (base scorers); the target is not reached
+PRECISION_FLOOR, COVERAGE_FLOOR = 0.97, 0.61  # measured 0.976 at 0.622 (base scorers); the target is not reached
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +44,8 @@ def test_there_are_enough_held_out_schemas_and_fields() -> None:
     schemas = load_schemas()
     assert {s.split for s in schemas} == {"tune", "holdout"}
     held_out = [s for s in schemas if s.split == "holdout"]
-    assert len(held_out) >= 6 and sum(len(s.answers) for s in held_out) >= 400
-    assert sum(1 for s in held_out if "_st_" not in s.name) >= 4  # not mostly ServiceTracker variants
+    assert len(held_out) >= 12 and sum(len(s.answers) for s in held_out) >= 1000
+    assert sum(1 for s in held_out if "_st_" not in s.name) >= 8  # not mostly ServiceTracker variants
     assert any(answer is None for s in held_out for answer in s.answers.values())  # "no match" answers exist
 
 
@@ -55,7 +55,7 @@ def test_held_out_top1_reaches_the_target(evaluated) -> None:
     assert pooled.hits3 >= 0.95, pooled
 
 
-@pytest.mark.xfail(strict=True, reason="not reached: held-out auto-accepted precision 0.977 at coverage 0.632 "
+@pytest.mark.xfail(strict=True, reason="not reached: held-out auto-accepted precision 0.976 at coverage 0.622 "
                                        "(target 0.98 at 0.70); see docs/proposer.md §Evaluation")
 def test_held_out_auto_accept_target(evaluated) -> None:
     pooled, _ = evaluated
