@@ -24,6 +24,7 @@ from control.load.steps import StepContext, StepResult, run_load_step, run_updat
 from control.load.workdb import WorkDb
 from control.load.writer import WriteTarget
 from control.salesforce.access import connect, describe_objects, org_access
+from control.salesforce.org_data import organization_id
 from control.settings import Settings
 
 __all__ = ["MigrationResult", "migrate"]
@@ -79,7 +80,7 @@ def _fresh(client: Any, inputs: Inputs) -> frozenset[str]:
 
 
 def _cci_org(settings: Settings, access: Any, client: Any) -> CciOrg:
-    org_id = next(iter(query(client, "SELECT Id FROM Organization")))["Id"]
+    org_id = organization_id(client)
     users = list(query(client, f"SELECT Id FROM User WHERE Username = {literal(access.username or '')}"))
     user_id = users[0]["Id"] if users else "005000000000000AAA"
     return CciOrg(access, org_id, user_id, make_project(settings.state_dir / "cumulusci"))

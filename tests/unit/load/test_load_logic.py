@@ -11,10 +11,10 @@ from control.datasets.layout import DatasetPaths
 from control.errors import UsageError
 from control.load.accounting import object_accounting, totals
 from control.load.cci_runner import parse_error
-from control.load.earlier import same_org
 from control.load.preconditions import Inputs, check_writable
 from control.load.retries import retry_rounds
 from control.load.values import normalise, same
+from control.salesforce.org_data import same_org
 
 
 @pytest.mark.parametrize("local, remote, kind", [
