@@ -41,7 +41,8 @@ def build(
     what to change), files.jsonl (attachments to upload) and owners.json (the technician → user gap report).
 
     Refuses a map that is not approved. Every source record ends in the dataset, quarantined or skipped; the
-    counts per object add up to the staged count."""
+    counts per object add up to the staged count. dataset.json records the org's Organization Id: plan and migrate
+    refuse the dataset once the org is another one (a sandbox refreshed since)."""
     settings = settings_from(ctx)
     with progress_for(stderr, verb="transform") as progress:
         started: list[str] = []

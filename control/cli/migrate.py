@@ -44,8 +44,9 @@ def migrate(
     """Load the dataset into the org as its plan says, through CumulusCI's LoadData: parents first, deferred
     lookups after, Bulk or REST per step, files last. Idempotent (a re-run writes only rows missing from the org
     or changed since) and resumable (after an interruption, run it again). Refuses to start (exit 2) unless the
-    dataset is complete, planned to fit, built from the approved map for this org, and every field it writes is
-    writable by the running user. Prints the per-object accounting; the run folder holds accounting.json,
+    dataset is complete, planned to fit, built from the approved map for this org — and, with its plan, for this
+    org's Organization Id (a refreshed sandbox is another org) — and every field it writes is writable by the
+    running user. Prints the per-object accounting; the run folder holds accounting.json,
     errors.jsonl and report.html."""
     settings = settings_from(ctx)
     name = dataset or settings.defaults.dataset

@@ -33,9 +33,11 @@ def plan(
 ) -> None:
     """Plan the load: steps in dependency order (parents first), cycles and self-lookups broken by deferred
     updates, Bulk or REST per step, and the budget — API requests, Bulk batches, data and file storage — against
-    what the org has left (its /limits), with an estimated duration. Writes datasets/<name>/plan.json.
+    what the org has left (its /limits), with an estimated duration. Writes datasets/<name>/plan.json, with the
+    org's Organization Id.
 
-    A plan that does not fit the org's limits is refused (exit 2) naming each limit, the need and what is left."""
+    A plan that does not fit the org's limits is refused (exit 2) naming each limit, the need and what is left; so
+    is a dataset built for another Organization Id (a sandbox refreshed since the build is another org)."""
     result = make_plan(settings_from(ctx), name=name, org=org, map_dir=map_dir)
 
     def human(console: Console) -> None:

@@ -22,18 +22,14 @@ from typing import Any, Callable, Iterable
 from control.ledger import Ledger, RunRecord, StepStatus
 from control.load.orgquery import in_list, query
 from control.load.workdb import chunks
+from control.salesforce.org_data import same_org
 
-__all__ = ["EarlierLookup", "earlier_runs", "same_org"]
+__all__ = ["EarlierLookup", "earlier_runs"]
 
 EarlierLookup = Callable[[str, str], tuple[dict[str, str], bool]]   # (sobject, table) → ({local: sf id}, interrupted)
 
 _RUNS = 1000
 _IN_LIST = 200
-
-
-def same_org(recorded: Any, org_id: str) -> bool:
-    """Whether a recorded Organization Id is ``org_id`` (15- and 18-character forms alike)."""
-    return isinstance(recorded, str) and len(recorded) >= 15 and recorded[:15] == org_id[:15]
 
 
 def _created(ledger: Ledger, run: RunRecord, sobject: str, table: str) -> Iterable[tuple[str, str]]:

@@ -4,6 +4,8 @@
 2. ``plan.json`` is there and says ``fits: true``, for this dataset and map;
 3. the map is still approved and its digest is the one the dataset was built from;
 4. the dataset was built for this org (owner Ids, picklists and lengths are that org's);
+4b. once the org is reached: the dataset and its plan were made for this org's **Organization Id**, not only
+   for an org of its name (:mod:`control.datasets.org_identity`; a sandbox refresh makes another org);
 5. every field a step writes is writable by the running user per the org's describe: createable for the
    rows the loader inserts, updateable for the rows it updates — strict: never dropped silently.
 """
@@ -17,11 +19,12 @@ from typing import Any, Mapping, NamedTuple
 import yaml
 
 from control.datasets.layout import DatasetPaths, read_manifest
+from control.datasets.org_identity import check_dataset_org, check_plan_org
 from control.errors import ConfigError, InputFileError, LimitExceededError, UsageError
 from control.mapping.approval import require_approved
 from control.settings import Settings
 
-__all__ = ["Inputs", "read_inputs", "check_writable"]
+__all__ = ["Inputs", "read_inputs", "check_org", "check_writable"]
 
 
 class Inputs(NamedTuple):
@@ -76,6 +79,15 @@ def read_inputs(settings: Settings, *, dataset: str, org: str | None) -> Inputs:
         raise UsageError(f"The plan of dataset '{dataset}' was made for org '{plan.get('org')}', not '{chosen}'.",
                          hint=f"Plan again: st2sf plan --org {chosen}.")
     return Inputs(paths, manifest, plan, _yaml(paths.mapping), _yaml(paths.insert_mapping), chosen)
+
+
+def check_org(inputs: Inputs, org_id: str) -> list[str]:
+    """Check 4b: a usage error when the dataset or its plan was made for another Organization Id than
+    ``org_id`` (the org's, read at the start of the run); a warning line for each that records none."""
+    dataset = inputs.paths.name
+    lines = [check_dataset_org(inputs.manifest, dataset=dataset, org=inputs.org, org_id=org_id),
+             check_plan_org(inputs.plan, dataset=dataset, org=inputs.org, org_id=org_id)]
+    return [line for line in lines if line]
 
 
 def _names(doc: Mapping[str, Any]) -> list[str]:

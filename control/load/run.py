@@ -19,11 +19,12 @@ from control.load.cci_runner import CciOrg, CciSession, make_project
 from control.load.describe_cache import CachingAdapter
 from control.load.earlier import earlier_runs
 from control.load.orgquery import count, literal, query
-from control.load.preconditions import Inputs, check_writable, read_inputs
+from control.load.preconditions import Inputs, check_org, check_writable, read_inputs
 from control.load.steps import StepContext, StepResult, run_load_step, run_update_step
 from control.load.workdb import WorkDb
 from control.load.writer import WriteTarget
 from control.salesforce.access import connect, describe_objects, org_access
+from control.salesforce.org_data import organization_id
 from control.settings import Settings
 
 __all__ = ["MigrationResult", "migrate"]
@@ -79,7 +80,7 @@ def _fresh(client: Any, inputs: Inputs) -> frozenset[str]:
 
 
 def _cci_org(settings: Settings, access: Any, client: Any) -> CciOrg:
-    org_id = next(iter(query(client, "SELECT Id FROM Organization")))["Id"]
+    org_id = organization_id(client)
     users = list(query(client, f"SELECT Id FROM User WHERE Username = {literal(access.username or '')}"))
     user_id = users[0]["Id"] if users else "005000000000000AAA"
     return CciOrg(access, org_id, user_id, make_project(settings.state_dir / "cumulusci"))
@@ -119,13 +120,14 @@ def migrate(settings: Settings, *, dataset: str, org: str | None = None, error_b
     client = connect(access)
     sobjects = {s["sobject"] for s in inputs.manifest["steps"] if s.get("kind") == "load"}
     cci = CciSession(_cci_org(settings, access, client))
+    org_id = cci.org.org_id   # the org is this Organization Id: a re-created org of the same name is another one
+    identity = check_org(inputs, org_id)
     types, fields = _types(_describes(cci, sobjects))
     check_writable(inputs, fields)
     record_types = {(r["SobjectType"], r["DeveloperName"]): r["Id"]
                     for r in query(client, "SELECT Id, SobjectType, DeveloperName FROM RecordType")}
     fresh = _fresh(client, inputs)
     ledger = Ledger.open(settings.ledger_url)
-    org_id = cci.org.org_id   # the org is this Organization Id: a re-created org of the same name is another one
     run = ledger.start_run("migrate", {"dataset": dataset, "org": inputs.org, "org_id": org_id,
                                        "error_budget": budget, "map_digest": inputs.manifest.get("map_digest")})
     folder = settings.state_dir / "runs" / run.id
@@ -146,7 +148,7 @@ def migrate(settings: Settings, *, dataset: str, org: str | None = None, error_b
     failed_by_resource: dict[str, int] = {}
     files: dict[str, Any] = empty_files()
     files_by_resource: dict[str, tuple[int, int, int]] = {}    # resource → (in the org, skipped, failed)
-    warnings: list[str] = list(inputs.plan.get("warnings", ()))
+    warnings: list[str] = list(dict.fromkeys([*inputs.plan.get("warnings", ()), *identity]))
     ok = True
     report = folder / "report.html"
     accounting: dict[str, Any] = {}

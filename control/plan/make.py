@@ -7,7 +7,9 @@ and compares the totals with what the org has left. It writes ``plan.json`` besi
 returns a :class:`Plan`. A plan that does not fit raises :class:`~control.errors.LimitExceededError`
 naming each limit, the need and what is left (``plan.json`` is still written, with ``fits: false``).
 
-It refuses an unapproved map, and a dataset built from another map than the approved one.
+It refuses an unapproved map, a dataset built from another map than the approved one, and a dataset built
+for another org than the one planned against — told by the org's Organization Id, which ``plan.json`` records
+too (``org_id``; :mod:`control.datasets.org_identity`): a sandbox refreshed since the build is another org.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any, Mapping, NamedTuple
 
 from control.datasets.layout import DatasetPaths, read_manifest, write_json
+from control.datasets.org_identity import check_dataset_org
 from control.datasets.steps import StepKind, StepSpec
 from control.errors import LimitExceededError, UsageError
 from control.ledger import Ledger
@@ -57,6 +60,7 @@ class Plan(NamedTuple):
     seconds: float
     warnings: tuple[str, ...]
     accounting: dict[str, Any]
+    org_id: str | None = None   # the Organization Id of the org planned against
 
     @property
     def fits(self) -> bool:
@@ -64,7 +68,7 @@ class Plan(NamedTuple):
 
     def as_dict(self) -> dict[str, Any]:
         return {"format": PLAN_FORMAT, "dataset": self.dataset, "path": str(self.path), "map_digest": self.map_digest,
-                "org": self.org, "fits": self.fits, "seconds": round(self.seconds, 1),
+                "org": self.org, "org_id": self.org_id, "fits": self.fits, "seconds": round(self.seconds, 1),
                 "steps": [s.as_json() for s in self.steps], "cycles": [list(c) for c in self.cycles],
                 "budget": {k: v.as_json() for k, v in self.budget.items()}, "warnings": list(self.warnings),
                 "accounting": self.accounting}
@@ -86,16 +90,24 @@ def _set_counts(database: Path, deferred: list[tuple[str, str]]) -> dict[tuple[s
     return out
 
 
-def _read_limits(settings: Settings, org: str | None) -> dict[str, dict[str, int]]:
+def _read_org(settings: Settings, org: str | None, limits: Mapping[str, Mapping[str, int]] | None,
+              org_id: str | None) -> tuple[Mapping[str, Mapping[str, int]], str]:
+    """The org's ``/limits`` and Organization Id, each read from the org unless the caller gave it."""
+    if limits is not None and org_id is not None:
+        return limits, org_id
     from control.salesforce.access import connect, org_access
-    from control.salesforce.org_data import read_limits
+    from control.salesforce.org_data import organization_id, read_limits
 
-    return read_limits(connect(org_access(settings, org)))
+    client = connect(org_access(settings, org))
+    return (limits if limits is not None else read_limits(client),
+            org_id if org_id is not None else organization_id(client))
 
 
 def make_plan(settings: Settings, *, name: str | None = None, org: str | None = None, map_dir: Path | None = None,
-              limits: Mapping[str, Mapping[str, int]] | None = None, actor: str | None = None) -> Plan:
-    """Plan the load of dataset ``name`` into ``org``; see the module docstring."""
+              limits: Mapping[str, Mapping[str, int]] | None = None, org_id: str | None = None,
+              actor: str | None = None) -> Plan:
+    """Plan the load of dataset ``name`` into ``org``; see the module docstring. ``limits`` and ``org_id`` (the
+    org's ``/limits`` and Organization Id) are read from the org unless given."""
     folder = (map_dir or settings.root / "mapping").resolve()
     approval = require_approved(settings, folder)
     paths = DatasetPaths.of(settings.root, name or settings.defaults.dataset)
@@ -104,13 +116,16 @@ def make_plan(settings: Settings, *, name: str | None = None, org: str | None = 
         raise UsageError(f"Dataset '{paths.name}' was built from map {manifest.get('map_digest')}, but the approved "
                          f"map is {approval.digest}.", hint="Rebuild it: st2sf dataset build.")
     org_name = org or manifest.get("org")
+    limits, org_id = _read_org(settings, org_name, limits, org_id)
+    unchecked = check_dataset_org(manifest, dataset=paths.name, org=str(org_name), org_id=org_id)
     ledger = Ledger.open(settings.ledger_url)
-    run = ledger.start_run("plan", {"dataset": paths.name, "org": org_name, "map_digest": approval.digest}, actor=actor)
+    run = ledger.start_run("plan", {"dataset": paths.name, "org": org_name, "org_id": org_id,
+                                    "map_digest": approval.digest}, actor=actor)
     try:
         with ledger.finishing(run.id):
             with ledger.step(run.id, "plan") as counts:
-                plan = _plan(settings, manifest, paths, approval.digest, str(org_name),
-                             limits if limits is not None else _read_limits(settings, org_name))
+                plan = _plan(settings, manifest, paths, approval.digest, str(org_name), limits, org_id,
+                             [unchecked] if unchecked else [])
                 counts.update({"steps": len(plan.steps), "fits": plan.fits, "seconds": round(plan.seconds, 1)})
             write_json(paths.plan, plan.as_dict())
             if not plan.fits:
@@ -126,7 +141,7 @@ def make_plan(settings: Settings, *, name: str | None = None, org: str | None = 
 
 
 def _plan(settings: Settings, manifest: dict[str, Any], paths: DatasetPaths, digest: str, org: str,
-          limits: Mapping[str, Mapping[str, int]]) -> Plan:
+          limits: Mapping[str, Mapping[str, int]], org_id: str, notes: list[str]) -> Plan:
     specs = [StepSpec.from_json(s) for s in manifest["steps"]]
     rows = {s["name"]: int(s.get("rows", 0)) for s in manifest["steps"]}
     order = load_order(specs, rows)
@@ -157,10 +172,10 @@ def _plan(settings: Settings, manifest: dict[str, Any], paths: DatasetPaths, dig
         "data_storage_mb": Need.of("data_storage_mb", math.ceil(load_records * RECORD_BYTES / 1048576), limits),
         "file_storage_mb": Need.of("file_storage_mb", math.ceil(int(files.get("bytes", 0)) / 1048576), limits),
     }
-    warnings = list(manifest.get("warnings", ()))
+    warnings = list(manifest.get("warnings", ())) + notes
     for d in order.deferred:
         why = "refers to its own object" if d.reason == "self-lookup" else "is part of a cycle"
         warnings.append(f"{by_name[d.step].sobject}.{d.field} of step {d.step} {why}: loaded blank, then set by an "
                         f"update after step {d.after}.")
     return Plan(paths.name, paths.plan, digest, org, tuple(steps), order.cycles, budget,
-                sum(s.cost.seconds for s in steps), tuple(warnings), manifest.get("totals", {}))
+                sum(s.cost.seconds for s in steps), tuple(warnings), manifest.get("totals", {}), org_id)

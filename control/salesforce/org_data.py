@@ -7,7 +7,9 @@
 * ``users`` — every User (active or not) with ``Email``, ``Username`` and ``FederationIdentifier``,
   for owner resolution and the technician gap report;
 * ``limits`` — the ``/limits`` reply (``DailyApiRequests``, ``DailyBulkApiBatches``, ``DataStorageMB``,
-  ``FileStorageMB``: ``Max`` and ``Remaining``).
+  ``FileStorageMB``: ``Max`` and ``Remaining``);
+* ``org_id`` — the org's **Organization Id** (:func:`organization_id`), what identifies the org: a sandbox
+  refreshed or an org created again under the same name is another org (docs/load.md §3).
 
 :func:`match_candidates` reads the records a ``match`` route may find (reference-only entities:
 existing Users, Products, Accounts…), streaming the query and keeping only the key, the Id and the
@@ -24,7 +26,8 @@ from control.mapping.target_schema import TargetSchema
 from control.salesforce.access import describe_objects
 from control.secrets import redact_text
 
-__all__ = ["OrgUser", "OrgSnapshot", "read_org", "read_users", "read_limits", "match_candidates"]
+__all__ = ["OrgUser", "OrgSnapshot", "read_org", "read_users", "read_limits", "organization_id", "same_org",
+           "match_candidates"]
 
 
 class OrgUser(NamedTuple):
@@ -42,6 +45,7 @@ class OrgSnapshot(NamedTuple):
     users: tuple[OrgUser, ...]
     limits: Mapping[str, Mapping[str, int]]
     running_user: str | None
+    org_id: str | None = None   # the Organization Id (None only for a snapshot made without an org)
 
     def user_by_username(self, username: str) -> OrgUser | None:
         folded = username.strip().casefold()
@@ -80,10 +84,23 @@ def read_limits(client: Any) -> dict[str, dict[str, int]]:
             for k, v in body.items() if isinstance(v, Mapping)}
 
 
+def organization_id(client: Any) -> str:
+    """The org's Organization Id (``00D…``, 18 characters): ``SELECT Id FROM Organization``."""
+    rows = list(_query(client, "SELECT Id FROM Organization"))
+    if not rows or not rows[0].get("Id"):
+        raise SalesforceError("The org returned no Organization record; its Organization Id cannot be read.")
+    return str(rows[0]["Id"])
+
+
+def same_org(recorded: Any, org_id: str) -> bool:
+    """Whether a recorded Organization Id is ``org_id`` (15- and 18-character forms alike)."""
+    return isinstance(recorded, str) and len(recorded) >= 15 and recorded[:15] == org_id[:15]
+
+
 def read_org(client: Any, name: str, objects: Iterable[str], *, username: str | None = None) -> OrgSnapshot:
-    """Describes of ``objects`` (those the org has), all users and ``/limits``."""
+    """Describes of ``objects`` (those the org has), all users, ``/limits`` and the Organization Id."""
     schema = TargetSchema.from_describes(describe_objects(client, sorted(set(objects) | {"User"})))
-    return OrgSnapshot(name, schema, read_users(client), read_limits(client), username)
+    return OrgSnapshot(name, schema, read_users(client), read_limits(client), username, organization_id(client))
 
 
 def match_candidates(client: Any, sobject: str, key_field: str, where_fields: Sequence[str]) \

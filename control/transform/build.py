@@ -71,6 +71,7 @@ class DatasetResult(NamedTuple):
     accounting: dict[str, dict[str, Any]]
     warnings: tuple[str, ...]
     seconds: float
+    org_id: str | None = None   # the Organization Id of the org it was built for
 
     def as_dict(self) -> dict[str, Any]:
         out = self._asdict()
@@ -168,7 +169,8 @@ def _build(settings: Settings, inputs: BuildInputs, staging: StagingStore, stage
     # which gives the same end state; the interrupted run is closed as abandoned and named as resumed
     interrupted = ledger.unfinished_runs("dataset build")
     run = ledger.start_run("dataset build", {"dataset": name, "map_digest": inputs.approval.digest,
-                                             "org": inputs.org.name, "batch": batch}, actor=actor,
+                                             "org": inputs.org.name, "org_id": inputs.org.org_id, "batch": batch},
+                           actor=actor,
                            resumes=interrupted[-1].id if interrupted else None)
     for old in interrupted:
         ledger.finish_run(old.id, RunStatus.ABANDONED)
@@ -257,6 +259,7 @@ def _write(settings: Settings, inputs: BuildInputs, store: DatasetStore, staging
     manifest = {
         "format": DATASET_FORMAT, "name": name, "built_at": utc_now(), "run_id": run_id,
         "map_digest": inputs.approval.digest, "approved_by": inputs.approval.by, "org": inputs.org.name,
+        "org_id": inputs.org.org_id,
         "mapping": paths.mapping.name, "insert_mapping": paths.insert_mapping.name, "database": paths.database.name,
         "sql": paths.sql.name if sql_written else None, "quarantine": paths.quarantine.name,
         "files": paths.files.name, "owners": paths.owners.name,
@@ -276,4 +279,5 @@ def _write(settings: Settings, inputs: BuildInputs, store: DatasetStore, staging
     return DatasetResult(name, paths.folder, run_id, inputs.approval.digest, paths.database, paths.database_url,
                          paths.sql if sql_written else None, paths.mapping, paths.insert_mapping, paths.manifest,
                          totals["source"], totals["dataset"], totals["quarantined"], totals["skipped"],
-                         sum(rows.values()), accounting, tuple(warnings), time.monotonic() - started)
+                         sum(rows.values()), accounting, tuple(warnings), time.monotonic() - started,
+                         inputs.org.org_id)

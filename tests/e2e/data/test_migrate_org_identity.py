@@ -1,22 +1,30 @@
 """An org is its Organization Id, not its name: `st2sf migrate` into org X, X deleted and created again under the
 same name (what a sandbox refresh does), migrate again — the new org gets every record again, CaseComments and
 Notes included (they have no external Id: only the ledger says what an earlier run created), and the accounting
-balances. Ledger runs written before the Organization Id was kept count only for the Ids the org still holds."""
+balances. Ledger runs written before the Organization Id was kept count only for the Ids the org still holds.
+
+A dataset and a plan are bound to the Organization Id too: made for X, X re-created, `st2sf migrate` refuses them
+(exit 2, nothing written) and `st2sf plan` refuses the dataset, until both are made again for the new org."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from control.errors import UsageError
 from control.ledger import Ledger, RunStatus
 from control.load import migrate
 from control.mapping.approval import EVENT as APPROVED, latest_approval
-from tests.e2e.data.migrate_support import Target, fresh_target
-from tests.support.salesforce_org import stop_org
+from control.plan import make_plan
+from control.transform import build_dataset
+from tests.e2e.data.migrate_support import Target, fresh_target, settings_for
+from tests.support.salesforce_org import start_org, stop_org
 
 pytestmark = pytest.mark.slow
 
@@ -150,5 +158,98 @@ def test_runs_recorded_without_an_org_id_count_only_for_the_records_the_org_stil
         settings = target.settings.model_copy(update={"ledger_url": settings.ledger_url})
         fresh = migrate(settings, dataset="legacy", org="legacy")
         _assert_fully_loaded(target, fresh)
+    finally:
+        stop_org(target.org)
+
+
+def _migrate_runs(settings) -> int:
+    ledger = Ledger.open(settings.ledger_url)
+    try:
+        return len(ledger.list_runs(limit=10000, command="migrate"))
+    finally:
+        ledger.close()
+
+
+def _counts(target: Target) -> dict[str, int]:
+    """Records per object the dataset loads, and of them those with a ServiceTracker Id."""
+    sf = target.org.simple_salesforce("63.0")
+    out: dict[str, int] = {}
+    for spec in _load_steps(target):
+        sobject = spec["sobject"]
+        out[sobject] = sf.query(f"SELECT count() FROM {sobject}")["totalSize"]
+        if spec["external_id"]:
+            out[f"{sobject} keyed"] = sf.query(
+                f"SELECT count() FROM {sobject} WHERE {spec['external_id']} != null")["totalSize"]
+    return out
+
+
+def test_a_dataset_and_plan_of_the_org_before_it_was_re_created_are_refused_until_made_again(data_path) -> None:
+    target = fresh_target(data_path, "stale")
+    dataset_json, plan_json = target.folder / "dataset.json", target.folder / "plan.json"
+    try:
+        old = target.org.org_id
+        assert json.loads(dataset_json.read_text())["org_id"] == old == json.loads(plan_json.read_text())["org_id"]
+
+        # the org re-created under the same name (a sandbox refresh); the dataset and plan are left as they were
+        stop_org(target.org)
+        shutil.rmtree(target.org.db_path.parent)
+        org = start_org(data_path.settings.state_dir, "stale", seed=data_path.seed_file)
+        target = target._replace(org=org, settings=settings_for(data_path, org))
+        new = org.org_id
+        assert new != old
+        before, runs, saved_plan = _counts(target), _migrate_runs(target.settings), plan_json.read_text()
+        assert before["Account keyed"] == 0 and before["CaseComment"] == 0
+
+        message = (f"The org 'stale' was re-created since dataset 'stale' was built (Organization Id {old} → {new}): "
+                   "its owner, user and record-type Ids are the old org's.")
+        hint = ("Rebuild it for this org: `st2sf dataset build --org stale --name stale`, then plan again: "
+                "`st2sf plan --org stale --name stale`.")
+        with pytest.raises(UsageError) as caught:
+            migrate(target.settings, dataset="stale", org="stale")
+        assert (caught.value.message, caught.value.hint, caught.value.exit_code) == (message, hint, 2)
+        proc = subprocess.run([sys.executable, "-m", "control.cli.app", "-C", str(data_path.root), "migrate",
+                               "--org", "stale", "--dataset", "stale", "--json"],
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 2, proc.stderr
+        error = json.loads(proc.stdout)["error"]
+        assert (error["code"], error["message"], error["hint"]) == ("USAGE", message, hint)
+        assert (error["recorded_org_id"], error["org_id"]) == (old, new)
+
+        # `st2sf plan` refuses the dataset as well, and leaves plan.json as it was
+        with pytest.raises(UsageError) as caught:
+            make_plan(target.settings, name="stale", org="stale")
+        assert caught.value.message == message
+        assert plan_json.read_text() == saved_plan
+
+        assert _counts(target) == before                                   # nothing was written to the org
+        assert _migrate_runs(target.settings) == runs                       # no run was started
+
+        # rebuilt, not planned again: the plan is still the old org's
+        assert build_dataset(target.settings, org="stale", name="stale").org_id == new
+        with pytest.raises(UsageError) as caught:
+            migrate(target.settings, dataset="stale", org="stale")
+        assert caught.value.message == (f"The org 'stale' was re-created since the plan of dataset 'stale' was made "
+                                        f"(Organization Id {old} → {new}): its budget was the old org's limits.")
+        assert caught.value.hint == "Plan again: `st2sf plan --org stale --name stale`."
+        assert _counts(target) == before
+
+        # planned again: migrate loads everything
+        assert make_plan(target.settings, name="stale", org="stale").org_id == new
+        assert json.loads(plan_json.read_text())["org_id"] == new
+        loaded = migrate(target.settings, dataset="stale", org="stale")
+        _assert_fully_loaded(target, loaded)
+        assert loaded.accounting["org_id"] == new
+        assert not [w for w in loaded.accounting["warnings"] if "Organization Id" in w]
+
+        # a dataset and plan recorded before the Id was kept are accepted by name, with a warning line each
+        for path in (dataset_json, plan_json):
+            doc = json.loads(path.read_text())
+            del doc["org_id"]
+            path.write_text(json.dumps(doc))
+        again = migrate(target.settings, dataset="stale", org="stale")
+        assert again.ok and again.accounting["totals"] == loaded.accounting["totals"]
+        assert all(s["created"] == s["updated"] == 0 for s in again.accounting["steps"] if s["kind"] != "files")
+        assert [w.split(" records no Organization Id")[0] for w in again.accounting["warnings"]
+                if "records no Organization Id" in w] == ["Dataset 'stale'", "The plan of dataset 'stale'"]
     finally:
         stop_org(target.org)

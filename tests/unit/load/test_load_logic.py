@@ -1,5 +1,5 @@
 """Pure logic of control/load: value comparison, CumulusCI error parsing, retry rounds, accounting,
-the writability check."""
+the writability check, the org-identity check."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from control.datasets.layout import DatasetPaths
 from control.errors import UsageError
 from control.load.accounting import object_accounting, totals
 from control.load.cci_runner import parse_error
-from control.load.earlier import same_org
-from control.load.preconditions import Inputs, check_writable
+from control.load.preconditions import Inputs, check_org, check_writable
 from control.load.retries import retry_rounds
 from control.load.values import normalise, same
+from control.salesforce.org_data import same_org
 
 
 @pytest.mark.parametrize("local, remote, kind", [
@@ -119,3 +119,30 @@ def test_check_writable_passes_a_writable_mapping() -> None:
 ])
 def test_an_org_is_identified_by_its_organization_id(recorded, current, expected) -> None:
     assert same_org(recorded, current) is expected
+
+
+_OLD, _NEW = "00D5e000000AbCdEAA", "00D5e000000AbCe0AA"
+
+
+def _bound(manifest: dict, plan: dict) -> Inputs:
+    return Inputs(DatasetPaths(Path("."), "demo"), manifest, plan, {}, {}, "uat")
+
+
+def test_check_org_passes_a_dataset_and_plan_of_this_org() -> None:
+    assert check_org(_bound({"org": "uat", "org_id": _OLD}, {"org": "uat", "org_id": _OLD}), _OLD) == []
+
+
+def test_check_org_accepts_a_dataset_and_plan_recorded_without_an_id_with_one_warning_line_each() -> None:
+    lines = check_org(_bound({"org": "uat"}, {"org": "uat"}), _OLD)
+    assert [line.split(" records no Organization Id")[0] for line in lines] == \
+        ["Dataset 'demo'", "The plan of dataset 'demo'"]
+    assert all(f"for the org 'uat' ({_OLD}) by that name alone" in line for line in lines)
+    # a dataset without an Id, planned since (the plan has the Id): only the dataset's line
+    assert len(check_org(_bound({"org": "uat"}, {"org": "uat", "org_id": _OLD}), _OLD)) == 1
+
+
+def test_check_org_refuses_a_rebuilt_dataset_whose_plan_is_of_the_old_org() -> None:
+    with pytest.raises(UsageError, match=f"since the plan of dataset 'demo' was made \\(Organization Id {_OLD} → "):
+        check_org(_bound({"org": "uat", "org_id": _NEW}, {"org": "uat", "org_id": _OLD}), _NEW)
+    with pytest.raises(UsageError, match="since dataset 'demo' was built"):
+        check_org(_bound({"org": "uat", "org_id": _OLD}, {"org": "uat", "org_id": _OLD}), _NEW)
