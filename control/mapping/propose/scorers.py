@@ -17,6 +17,8 @@ development schemas); a scorer never decides alone. Scorers are stateless apart 
 
 from __future__ import annotations
 
+import re
+
 from typing import Iterable, Mapping, NamedTuple, Protocol
 
 from rapidfuzz import fuzz
@@ -62,7 +64,12 @@ _FIELD_CONCEPTS: dict[tuple[str, str], frozenset[str]] = {
     ("Asset", "UsageEndDate"): frozenset({"end", "contract"}),    # where a warranty's end goes
     ("Event", "Location"): frozenset({"site", "street"}),          # an address, often
     ("Event", "StartDateTime"): frozenset({"start", "date", "scheduled"}),
+    ("Contract", "CustomerSignedDate"): frozenset({"signed", "date"}),  # a contract "signed" unqualified: the customer
+    ("Contract", "CompanySignedDate"): frozenset({"company_signer", "signed", "date"}),
+    ("Product2", "QuantityUnitOfMeasure"): frozenset({"uom"}),
 }
+# clipped words that mean something else on a person: fn / ln / ttl are first name, last name, title
+_PERSON_CLIPS = {"fn": "first", "ln": "last", "ttl": "job", "fnm": "first", "lnm": "last"}
 
 
 def candidate_for(sobject: str, field: TargetField, object_concept: str | None) -> TargetCandidate:
@@ -113,6 +120,10 @@ def _column_concepts(column: SourceColumn, context: PairContext) -> frozenset[st
     found = concepts(column.label) | (concepts(column.path) if not column.path.endswith(column.label) else frozenset())
     if context.resource_concept in _PEOPLE and "title" in words(column.label):
         found = (found - {"subject"}) | {"job"}  # a person's title is their job title
+    if context.resource_concept in _PEOPLE:
+        clips = [t for t in re.split(r"[^a-z0-9]+", column.label.lower()) if t in _PERSON_CLIPS]
+        if clips:  # read as a person's: not "line" or "total"
+            found = (found - {concept_of(w) for t in clips for w in words(t)}) | {_PERSON_CLIPS[t] for t in clips}
     elif context.resource_concept not in _PEOPLE and found == {"job"}:
         found = frozenset({"subject"})  # a job's title is its subject
     if not context.has_address and "state" in found:
@@ -137,6 +148,8 @@ class LexicalScorer:
         name = max(fuzz.token_sort_ratio(source_text, target.text), fuzz.token_sort_ratio(source_text, target.label_text)) / 100.0
         mine = _column_concepts(column, context) - {"id"} if column.reference else _column_concepts(column, context)
         theirs = target.concepts - {"id"} if column.reference else target.concepts
+        if target.sobject == "Account" and "mailing" in mine:
+            mine = (mine - {"mailing"}) | {"billing"}  # an account's mailing address is its billing address
         if theirs & PRIMARY_ADDRESS and not mine & ADDRESS_QUALIFIERS:
             theirs = theirs - PRIMARY_ADDRESS  # "city" alone means the primary (billing / mailing) address
         union = mine | theirs
